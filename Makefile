@@ -1,0 +1,40 @@
+# Set-up, site build and tests. `make site` and `make test` work on a fresh machine.
+PYTHON ?= python3.11
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+DATA   ?= data/example
+OUT    ?= _site
+
+.PHONY: setup system-deps site test lint bench clean
+
+setup: $(STAMP)
+
+system-deps:
+	bash scripts/system-deps.sh
+
+$(STAMP): pyproject.toml scripts/system-deps.sh package.json
+	bash scripts/system-deps.sh
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	$(BIN)/python -m ipykernel install --sys-prefix --name finsam --display-name "Python (finsam)"
+	npm install --silent --no-audit --no-fund
+	touch $(STAMP)
+
+site: setup
+	$(BIN)/finsam build --data $(DATA) --out $(OUT)
+
+test: setup
+	$(BIN)/ruff check src tests bench notebooks
+	$(BIN)/pytest -n 2
+
+lint: setup
+	$(BIN)/ruff check src tests bench notebooks
+	$(BIN)/ruff format --check src tests bench
+
+bench: setup
+	$(BIN)/python bench/run.py
+
+clean:
+	rm -rf _build _site

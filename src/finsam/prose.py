@@ -1,0 +1,55 @@
+"""Short Swedish texts stating a table's key numbers, as the seeds write them."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from finsam.present import swedish_date, swedish_int
+
+
+def _count(tidy: pd.DataFrame, kategori: str, kon: str) -> int:
+    hit = tidy[(tidy["kategori"] == kategori) & (tidy["kon"] == kon)]["antal"]
+    return int(hit.iloc[0]) if len(hit) else 0
+
+
+def _n(value: int, one: str, many: str) -> str:
+    return f"{swedish_int(value)} {one if value == 1 else many}"
+
+
+def _women_men(tidy: pd.DataFrame, kategori: str) -> str:
+    return (f"{_n(_count(tidy, kategori, 'kvinna'), 'kvinna', 'kvinnor')} och "
+            f"{_n(_count(tidy, kategori, 'man'), 'man', 'män')}")
+
+
+def flow_summary(flow: pd.DataFrame, year: int, who: str = "förbundet") -> str:
+    """Seed 000's paragraph: "Under perioden januari till och med december 2022 har förbundet
+    registrerat 238 deltagare (varav 209 unika deltagare) …"."""
+    c = lambda k: _count(flow, k, "totalt")  # noqa: E731
+    text = (
+        f"Under perioden januari till och med december {year} har {who} registrerat "
+        f"{_n(c('samtliga'), 'deltagare', 'deltagare')} (varav {swedish_int(c('unika'))} unika) "
+        f"med personuppgifter ({_women_men(flow, 'samtliga')}). "
+        f"{swedish_int(c('nya'))} deltagare har tillkommit under året ({_women_men(flow, 'nya')}), "
+        f"{swedish_int(c('avslutade'))} har avslutats ({_women_men(flow, 'avslutade')}) och "
+        f"{swedish_int(c('pagaende'))} pågick vid årets slut."
+    )
+    if c("anonyma"):
+        text += f" Därutöver har {_women_men(flow, 'anonyma')} registrerats anonymt."
+    if c("volym"):
+        text += f" I volyminsatser har {_n(c('volym'), 'deltagare', 'deltagare')} registrerats."
+    return text
+
+
+def referral_summary(by_group: pd.DataFrame, year: int, last: pd.Timestamp | None,
+                     receiver: str = "förbundet") -> str:
+    """"Under 2022 har förbundet tagit emot 77 remisser (46 kvinnor och 31 män). …"."""
+    total = int(by_group.loc[by_group["kon"] == "totalt", "antal"].sum())
+    women = int(by_group.loc[by_group["kon"] == "kvinna", "antal"].sum())
+    men = int(by_group.loc[by_group["kon"] == "man", "antal"].sum())
+    if total == 0:
+        return f"Under {year} har {receiver} inte tagit emot någon remiss."
+    text = (f"Under {year} har {receiver} tagit emot {_n(total, 'remiss', 'remisser')} "
+            f"({_n(women, 'kvinna', 'kvinnor')} och {_n(men, 'man', 'män')}).")
+    if last is not None:
+        text += f" Den senaste remissen under året kom in den {swedish_date(last)}."
+    return text

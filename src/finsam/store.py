@@ -1,0 +1,112 @@
+"""The local store: one DuckDB file holding a validated dataset and the reference data.
+
+Notebooks read only from the store, never from raw files. The store is written to a temporary
+file and moved into place, so an interrupted ingest leaves the previous store intact.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+from finsam import __version__, reference
+from finsam.dataset import Dataset
+from finsam.paths import REFERENCE_DIR
+
+STORE_FILE = "store.duckdb"
+
+
+def ingest(dataset: Dataset, store_path: Path, reference_dir: Path = REFERENCE_DIR) -> Path:
+    """Write ``dataset`` and the reference tables into a new store at ``store_path`` atomically."""
+    store_path = Path(store_path)
+    store_path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp_name = tempfile.mkstemp(prefix=".store-", suffix=".duckdb", dir=store_path.parent)
+    os.close(fd)
+    os.unlink(tmp_name)  # DuckDB wants to create the file itself
+    try:
+        with duckdb.connect(tmp_name) as con:
+            frames = {
+                **dataset.tables,
+                "kommuner": reference.kommuner(reference_dir),
+                "forbund_medlemmar": reference.forbund_members(reference_dir),
+            }
+            for name, frame in frames.items():
+                con.register("incoming", frame)
+                con.execute(f'CREATE TABLE "{name}" AS SELECT * FROM incoming')
+                con.unregister("incoming")
+            meta = {
+                "fingerprint": dataset.fingerprint,
+                "synthetic": dataset.synthetic,
+                "description": dataset.description,
+                "finsam_version": __version__,
+                **dataset.extra,
+            }
+            con.execute("CREATE TABLE meta (key VARCHAR, value VARCHAR)")
+            con.executemany("INSERT INTO meta VALUES (?, ?)",
+                            [(k, json.dumps(v, ensure_ascii=False)) for k, v in meta.items()])
+        os.replace(tmp_name, store_path)
+    finally:
+        if os.path.exists(tmp_name):
+            os.unlink(tmp_name)
+    return store_path
+
+
+@dataclass(frozen=True)
+class Store:
+    """Read access to a store file; every method returns a fresh pandas DataFrame."""
+
+    path: Path
+
+    def _query(self, sql: str, params: list | None = None) -> pd.DataFrame:
+        if not Path(self.path).is_file():
+            raise FileNotFoundError(
+                f"{self.path}: no store here; run 'finsam build' (or 'finsam ingest') first")
+        with duckdb.connect(str(self.path), read_only=True) as con:
+            return con.execute(sql, params or []).df()
+
+    def meta(self) -> dict:
+        """What the dataset says about itself plus the fingerprint and package version."""
+        rows = self._query("SELECT key, value FROM meta")
+        return {k: json.loads(v) for k, v in zip(rows["key"], rows["value"], strict=True)}
+
+    def table(self, name: str, forbund: str | None = None) -> pd.DataFrame:
+        """One contract table, optionally only the rows of one förbund."""
+        if forbund is None:
+            return self._query(f'SELECT * FROM "{name}"')
+        return self._query(f'SELECT * FROM "{name}" WHERE forbund = ?', [forbund])
+
+    def participations(self, forbund: str | None = None) -> pd.DataFrame:
+        """``deltaganden`` with dates as ``datetime64``."""
+        return self.table("deltaganden", forbund)
+
+    def referrals(self, forbund: str | None = None) -> pd.DataFrame:
+        """``remisser`` with dates as ``datetime64``."""
+        return self.table("remisser", forbund)
+
+    def insatser(self, forbund: str | None = None) -> pd.DataFrame:
+        return self.table("insatser", forbund)
+
+    def structural_participants(self, forbund: str | None = None) -> pd.DataFrame:
+        return self.table("strukturdeltagare", forbund)
+
+    def forbund_in_data(self) -> list[str]:
+        """Förbund that have participations or referrals in the store, sorted."""
+        rows = self._query(
+            "SELECT DISTINCT forbund FROM deltaganden UNION SELECT DISTINCT forbund FROM remisser "
+            "ORDER BY 1")
+        return rows["forbund"].tolist()
+
+    def years_in_data(self) -> list[int]:
+        """Years with any participation active or referral received, ascending."""
+        rows = self._query(
+            "SELECT DISTINCT year(datum) AS y FROM remisser UNION "
+            "SELECT DISTINCT year(startdatum) FROM deltaganden UNION "
+            "SELECT DISTINCT year(slutdatum) FROM deltaganden WHERE slutdatum IS NOT NULL "
+            "ORDER BY 1")
+        return [int(y) for y in rows["y"]]
