@@ -8,12 +8,12 @@ import matplotlib
 
 matplotlib.use("Agg")
 
-import matplotlib.pyplot as plt  # noqa: E402
-import pandas as pd  # noqa: E402
-import seaborn as sns  # noqa: E402
-from matplotlib.figure import Figure  # noqa: E402
+import matplotlib.pyplot as plt
+import pandas as pd
+import seaborn as sns
+from matplotlib.figure import Figure
 
-from finsam.codes import KON  # noqa: E402
+from finsam.codes import KON
 
 # Colour-blind safe, distinguishable in greyscale print.
 GENDER_PALETTE = {"Kvinnor": "#b2182b", "Män": "#2166ac", "Okänt": "#999999", "Totalt": "#4d4d4d"}
@@ -49,8 +49,13 @@ def grouped_bars(
         ax.set_title(title, fontsize=11, loc="left")
         ax.set_xlabel("Antal" if horizontal else "")
         ax.set_ylabel("" if horizontal else "Antal")
-        ax.legend(title=None, frameon=False, ncols=3, loc="upper center",
-                  bbox_to_anchor=(0.5, -0.12 if not horizontal else -0.25))
+        ax.legend(
+            title=None,
+            frameon=False,
+            ncols=3,
+            loc="upper center",
+            bbox_to_anchor=(0.5, -0.12 if not horizontal else -0.25),
+        )
         for container in ax.containers:
             ax.bar_label(container, fontsize=7, padding=1)
         fig.tight_layout()

@@ -55,7 +55,12 @@ SYSSELSATTNING: dict[str, str] = {
     "studier": "Studier",
     "aktivt_arbetssokande": "Aktivt arbetssökande",
 }
-ARBETE_ELLER_STUDIER = ("arbete_osubventionerat", "arbete_subventionerat", "eget_foretag", "studier")
+ARBETE_ELLER_STUDIER = (
+    "arbete_osubventionerat",
+    "arbete_subventionerat",
+    "eget_foretag",
+    "studier",
+)
 
 AVSLUTSORSAK: dict[str, str] = {
     "arbete_studier": "Arbete eller studier",

@@ -42,7 +42,9 @@ class ColumnSpec:
         }.get(self.kind, self.kind)
 
 
-def _code(name: str, allowed: dict[str, str] | tuple[str, ...], required: bool = False) -> ColumnSpec:
+def _code(
+    name: str, allowed: dict[str, str] | tuple[str, ...], required: bool = False
+) -> ColumnSpec:
     return ColumnSpec(name, "code", required, tuple(allowed))
 
 

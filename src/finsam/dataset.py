@@ -69,18 +69,23 @@ def load_dataset(path: Path, reference_dir: Path = REFERENCE_DIR) -> Dataset:
 def _typed(name: str, frame: pd.DataFrame, reference_dir: Path) -> pd.DataFrame:
     out = pd.DataFrame(index=pd.RangeIndex(len(frame)))
     for spec in TABLES[name]:
-        col = frame[spec.name].reset_index(drop=True) if spec.name in frame else pd.Series(
-            [pd.NA] * len(frame), dtype=object)
+        col = (
+            frame[spec.name].reset_index(drop=True)
+            if spec.name in frame
+            else pd.Series([pd.NA] * len(frame), dtype=object)
+        )
         if spec.kind == "date":
             out[spec.name] = pd.to_datetime(col, format="%Y-%m-%d")
         elif spec.kind in ("year", "count"):
             out[spec.name] = pd.to_numeric(col).astype("Int64")
         elif spec.kind == "kommun":
-            out[spec.name] = col.map(lambda v: reference.resolve_kommun(v, reference_dir),
-                                     na_action="ignore").astype("string")
+            out[spec.name] = col.map(
+                lambda v: reference.resolve_kommun(v, reference_dir), na_action="ignore"
+            ).astype("string")
         elif spec.kind == "codes":
-            out[spec.name] = col.map(lambda v: ";".join(p.strip() for p in v.split(";")),
-                                     na_action="ignore").astype("string")
+            out[spec.name] = col.map(
+                lambda v: ";".join(p.strip() for p in v.split(";")), na_action="ignore"
+            ).astype("string")
         else:
             out[spec.name] = col.astype("string")
     return out

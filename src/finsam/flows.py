@@ -25,6 +25,9 @@ import pandas as pd
 from finsam import periods
 from finsam.tidy import count_by_gender, genders_present, stack
 
+# The categories seed 000 draws in its flow charts.
+CHART_CATEGORIES = ("samtliga", "nya", "pagaende", "avslutade")
+
 
 def with_personal_data(deltaganden: pd.DataFrame) -> pd.DataFrame:
     return deltaganden[deltaganden["registrering"] == "personuppgifter"]
@@ -55,9 +58,20 @@ def participant_flow(
     genders = genders_present(pd.concat(subsets.values()))
     parts = {
         key: count_by_gender(
-            frame.assign(_all=key), "_all", [key], genders=genders,
+            frame.assign(_all=key),
+            "_all",
+            [key],
+            genders=genders,
             distinct="person_id" if key == "unika" else None,
         )
         for key, frame in subsets.items()
     }
     return stack(parts)
+
+
+def participations_by(
+    deltaganden: pd.DataFrame, year: int, column: str, categories: list[str]
+) -> pd.DataFrame:
+    """Tidy table of *samtliga* participations of ``year`` per value of ``column`` × gender
+    (e.g. per ``insats`` or per ``kommun``); a person in two insatser counts in both."""
+    return count_by_gender(participations_in_year(deltaganden, year), column, categories)

@@ -17,21 +17,29 @@ def _n(value: int, one: str, many: str) -> str:
 
 
 def _women_men(tidy: pd.DataFrame, kategori: str) -> str:
-    return (f"{_n(_count(tidy, kategori, 'kvinna'), 'kvinna', 'kvinnor')} och "
-            f"{_n(_count(tidy, kategori, 'man'), 'man', 'män')}")
+    return (
+        f"{_n(_count(tidy, kategori, 'kvinna'), 'kvinna', 'kvinnor')} och "
+        f"{_n(_count(tidy, kategori, 'man'), 'man', 'män')}"
+    )
 
 
-def flow_summary(flow: pd.DataFrame, year: int, who: str = "förbundet") -> str:
+def flow_summary(flow: pd.DataFrame, year: int, kommun_name: str | None = None) -> str:
     """Seed 000's paragraph: "Under perioden januari till och med december 2022 har förbundet
-    registrerat 238 deltagare (varav 209 unika deltagare) …"."""
+    registrerat 238 deltagare (varav 209 unika) …"; for a kommun, the participants living there."""
     c = lambda k: _count(flow, k, "totalt")  # noqa: E731
+    counted = (
+        f"{_n(c('samtliga'), 'deltagare', 'deltagare')} (varav {swedish_int(c('unika'))} unika)"
+    )
+    if kommun_name is None:
+        opening = f"har förbundet registrerat {counted} med personuppgifter"
+    else:
+        opening = f"har {counted} skrivna i {kommun_name} registrerats med personuppgifter"
     text = (
-        f"Under perioden januari till och med december {year} har {who} registrerat "
-        f"{_n(c('samtliga'), 'deltagare', 'deltagare')} (varav {swedish_int(c('unika'))} unika) "
-        f"med personuppgifter ({_women_men(flow, 'samtliga')}). "
+        f"Under perioden januari till och med december {year} {opening} "
+        f"({_women_men(flow, 'samtliga')}). "
         f"{swedish_int(c('nya'))} deltagare har tillkommit under året ({_women_men(flow, 'nya')}), "
         f"{swedish_int(c('avslutade'))} har avslutats ({_women_men(flow, 'avslutade')}) och "
-        f"{swedish_int(c('pagaende'))} pågick vid årets slut."
+        f"{swedish_int(c('pagaende'))} pågick vid periodens slut."
     )
     if c("anonyma"):
         text += f" Därutöver har {_women_men(flow, 'anonyma')} registrerats anonymt."
@@ -40,16 +48,30 @@ def flow_summary(flow: pd.DataFrame, year: int, who: str = "förbundet") -> str:
     return text
 
 
-def referral_summary(by_group: pd.DataFrame, year: int, last: pd.Timestamp | None,
-                     receiver: str = "förbundet") -> str:
-    """"Under 2022 har förbundet tagit emot 77 remisser (46 kvinnor och 31 män). …"."""
+def referral_summary(
+    by_group: pd.DataFrame, year: int, last: pd.Timestamp | None, kommun_name: str | None = None
+) -> str:
+    """ "Under 2022 har förbundet tagit emot 77 remisser (46 kvinnor och 31 män). …"."""
     total = int(by_group.loc[by_group["kon"] == "totalt", "antal"].sum())
     women = int(by_group.loc[by_group["kon"] == "kvinna", "antal"].sum())
     men = int(by_group.loc[by_group["kon"] == "man", "antal"].sum())
+    about = "" if kommun_name is None else f" för personer skrivna i {kommun_name}"
     if total == 0:
-        return f"Under {year} har {receiver} inte tagit emot någon remiss."
-    text = (f"Under {year} har {receiver} tagit emot {_n(total, 'remiss', 'remisser')} "
-            f"({_n(women, 'kvinna', 'kvinnor')} och {_n(men, 'man', 'män')}).")
+        return f"Under {year} har förbundet inte tagit emot någon remiss{about}."
+    text = (
+        f"Under {year} har förbundet tagit emot {_n(total, 'remiss', 'remisser')}{about} "
+        f"({_n(women, 'kvinna', 'kvinnor')} och {_n(men, 'man', 'män')})."
+    )
     if last is not None:
         text += f" Den senaste remissen under året kom in den {swedish_date(last)}."
     return text
+
+
+def structural_summary(participants: int, year: int) -> str:
+    """ "Under de strukturövergripande insatserna har 195 deltagare registrerats under 2022."."""
+    if participants == 0:
+        return f"Inga deltagare i strukturövergripande insatser har registrerats under {year}."
+    return (
+        f"Under de strukturövergripande insatserna har "
+        f"{_n(participants, 'deltagare', 'deltagare')} registrerats under {year}."
+    )

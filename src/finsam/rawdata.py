@@ -37,7 +37,9 @@ def read_raw_dataset(path: Path) -> tuple[dict[str, RawTable], list[Violation]]:
     if path.is_file() and path.suffix.lower() == ".xlsx":
         return _read_workbook(path)
     if not path.exists():
-        raise FinsamError(f"{path}: no such dataset (expected a folder of CSV files or an .xlsx file)")
+        raise FinsamError(
+            f"{path}: no such dataset (expected a folder of CSV files or an .xlsx file)"
+        )
     raise FinsamError(f"{path}: not a dataset (expected a folder of CSV files or an .xlsx file)")
 
 
@@ -89,7 +91,9 @@ def _read_csv_folder(folder: Path) -> tuple[dict[str, RawTable], list[Violation]
         except UnicodeDecodeError as error:
             line = file.read_bytes()[: error.start].count(b"\n") + 1
             problems.append(
-                Violation(source, line, None, repr(error.object[error.start : error.end]), "UTF-8 text")
+                Violation(
+                    source, line, None, repr(error.object[error.start : error.end]), "UTF-8 text"
+                )
             )
             continue
         records = list(csv.reader(text.splitlines()))
@@ -104,8 +108,13 @@ def _read_csv_folder(folder: Path) -> tuple[dict[str, RawTable], list[Violation]
                 continue
             if len(cells) != len(header):
                 problems.append(
-                    Violation(source, number, None, f"{len(cells)} fields",
-                              f"{len(header)} comma-separated fields as in the header")
+                    Violation(
+                        source,
+                        number,
+                        None,
+                        f"{len(cells)} fields",
+                        f"{len(header)} comma-separated fields as in the header",
+                    )
                 )
                 continue
             rows.append((number, cells))

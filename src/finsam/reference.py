@@ -51,7 +51,9 @@ def _name_by_code(reference_dir: Path) -> dict[str, str]:
 @cache
 def _code_by_key(reference_dir: Path) -> dict[str, str]:
     table = kommuner(reference_dir)
-    return {_key(name): code for code, name in zip(table["kommunkod"], table["kommun"], strict=True)}
+    return {
+        _key(name): code for code, name in zip(table["kommunkod"], table["kommun"], strict=True)
+    }
 
 
 def _key(name: str) -> str:
@@ -91,6 +93,6 @@ _TRANSLIT = str.maketrans({"å": "a", "ä": "a", "ö": "o", "é": "e", "ü": "u"
 
 
 def slugify(text: str) -> str:
-    """Lowercase ASCII slug for paths: ``Samordningsförbundet Insjöriket`` → ``samordningsforbundet-insjoriket``."""
+    """Lowercase ASCII slug for paths: ``Härryda kommun`` → ``harryda-kommun``."""
     ascii_text = text.casefold().translate(_TRANSLIT)
     return re.sub(r"[^a-z0-9]+", "-", ascii_text).strip("-")

@@ -18,9 +18,7 @@ def referrals_in_year(remisser: pd.DataFrame, year: int) -> pd.DataFrame:
     return remisser[remisser["datum"].dt.year == year]
 
 
-def referrals_by_kommun(
-    remisser: pd.DataFrame, year: int, kommuner: Sequence[str]
-) -> pd.DataFrame:
+def referrals_by_kommun(remisser: pd.DataFrame, year: int, kommuner: Sequence[str]) -> pd.DataFrame:
     """Tidy table of referrals per home kommun (``kategori`` = kommunkod) × gender.
 
     ``kommuner`` (the förbund's members) come first in their order, zeros included; referrals

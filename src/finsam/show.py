@@ -38,15 +38,25 @@ def _md_bold(text: str) -> str:
     return f"<strong>{head}</strong>{tail}"
 
 
-def table(tidy: pd.DataFrame, labels: Mapping[str, str], caption: str, row_header: str,
-          table_id: str) -> None:
+def table(
+    tidy: pd.DataFrame, labels: Mapping[str, str], caption: str, row_header: str, table_id: str
+) -> None:
     """A tidy (kategori, kon, antal) table as an accessible HTML table."""
     display(HTML(html_table(wide_by_gender(tidy, labels), caption, row_header, table_id)))
 
 
-def chart(tidy: pd.DataFrame, labels: Mapping[str, str], title: str, *,
-          horizontal: bool = False) -> None:
-    """Grouped bars as PNG, with an alt text that states the totals shown."""
+def chart(
+    tidy: pd.DataFrame,
+    labels: Mapping[str, str],
+    title: str,
+    *,
+    horizontal: bool = False,
+    only: tuple[str, ...] | None = None,
+) -> None:
+    """Grouped bars as PNG, with an alt text that states the totals shown; ``only`` limits the
+    categories drawn."""
+    if only is not None:
+        tidy = tidy[tidy["kategori"].isin(only)]
     fig = charts.grouped_bars(tidy, labels, title, horizontal=horizontal)
     buffer = io.BytesIO()
     fig.savefig(buffer, format="png")
@@ -55,8 +65,10 @@ def chart(tidy: pd.DataFrame, labels: Mapping[str, str], title: str, *,
 
 
 def alt_text(tidy: pd.DataFrame, labels: Mapping[str, str], title: str) -> str:
-    """"Stapeldiagram: <title>. Totalt: Mölndal 24, Partille 13, …"."""
+    """ "Stapeldiagram: <title>. Totalt: Mölndal 24, Partille 13, …"."""
     totals = tidy[(tidy["kon"] == "totalt") & (tidy["antal"] > 0)]
-    parts = ", ".join(f"{labels.get(k, k)} {swedish_int(n)}"
-                      for k, n in zip(totals["kategori"], totals["antal"], strict=True))
+    parts = ", ".join(
+        f"{labels.get(k, k)} {swedish_int(n)}"
+        for k, n in zip(totals["kategori"], totals["antal"], strict=True)
+    )
     return f"Stapeldiagram: {title}. Totalt per grupp: {parts or 'inga'}."

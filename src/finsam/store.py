@@ -48,8 +48,10 @@ def ingest(dataset: Dataset, store_path: Path, reference_dir: Path = REFERENCE_D
                 **dataset.extra,
             }
             con.execute("CREATE TABLE meta (key VARCHAR, value VARCHAR)")
-            con.executemany("INSERT INTO meta VALUES (?, ?)",
-                            [(k, json.dumps(v, ensure_ascii=False)) for k, v in meta.items()])
+            con.executemany(
+                "INSERT INTO meta VALUES (?, ?)",
+                [(k, json.dumps(v, ensure_ascii=False)) for k, v in meta.items()],
+            )
         os.replace(tmp_name, store_path)
     finally:
         if os.path.exists(tmp_name):
@@ -66,7 +68,8 @@ class Store:
     def _query(self, sql: str, params: list | None = None) -> pd.DataFrame:
         if not Path(self.path).is_file():
             raise FileNotFoundError(
-                f"{self.path}: no store here; run 'finsam build' (or 'finsam ingest') first")
+                f"{self.path}: no store here; run 'finsam build' (or 'finsam ingest') first"
+            )
         with duckdb.connect(str(self.path), read_only=True) as con:
             return con.execute(sql, params or []).df()
 
@@ -99,7 +102,8 @@ class Store:
         """Förbund that have participations or referrals in the store, sorted."""
         rows = self._query(
             "SELECT DISTINCT forbund FROM deltaganden UNION SELECT DISTINCT forbund FROM remisser "
-            "ORDER BY 1")
+            "ORDER BY 1"
+        )
         return rows["forbund"].tolist()
 
     def years_in_data(self) -> list[int]:
@@ -108,5 +112,6 @@ class Store:
             "SELECT DISTINCT year(datum) AS y FROM remisser UNION "
             "SELECT DISTINCT year(startdatum) FROM deltaganden UNION "
             "SELECT DISTINCT year(slutdatum) FROM deltaganden WHERE slutdatum IS NOT NULL "
-            "ORDER BY 1")
+            "ORDER BY 1"
+        )
         return [int(y) for y in rows["y"]]

@@ -35,8 +35,9 @@ class Profile:
     first_year: int = 2019
     last_year: int = 2022
     warmup_years: int = 3  # years simulated before first_year so that it starts with ongoing
-    kommuner: dict[str, float] = field(default_factory=lambda: {
-        "1481": 67, "1402": 32, "1401": 35, "1441": 41, "1489": 60})
+    kommuner: dict[str, float] = field(
+        default_factory=lambda: {"1481": 67, "1402": 32, "1401": 35, "1441": 41, "1489": 60}
+    )
     insatser: tuple[tuple[str, str, str, int], ...] = (
         ("Balder", "individinriktad", "forberedande", 2016),
         ("Individsamverkansteamet", "individinriktad", "rehabilitering_arbete_utbildning", 2018),
@@ -44,39 +45,86 @@ class Profile:
         ("Kunskapsdialoger", "strukturovergripande", "dialog_kommunikation", 2017),
         ("Hälsoskolan Mölndal", "strukturovergripande", "utbildning", 2020),
     )
-    new_per_year: dict[int, int] = field(default_factory=lambda: {
-        2016: 150, 2017: 150, 2018: 155, 2019: 160, 2020: 138, 2021: 160, 2022: 145})
-    insats_share: dict[str, float] = field(default_factory=lambda: {
-        "Balder": 0.66, "Individsamverkansteamet": 0.16, "Primus": 0.18})
+    new_per_year: dict[int, int] = field(
+        default_factory=lambda: {
+            2016: 150,
+            2017: 150,
+            2018: 155,
+            2019: 160,
+            2020: 138,
+            2021: 160,
+            2022: 145,
+        }
+    )
+    insats_share: dict[str, float] = field(
+        default_factory=lambda: {"Balder": 0.66, "Individsamverkansteamet": 0.16, "Primus": 0.18}
+    )
     share_women: float = 0.62
     referral_stop: dt.date = dt.date(2022, 9, 1)
     extraction_date: dt.date = dt.date(2023, 1, 4)
     referred_share: float = 0.55
     not_started_referrals: float = 0.2
     anonymous_per_year: int = 9
-    volume_per_year: dict[int, int] = field(default_factory=lambda: {
-        2019: 60, 2020: 48, 2021: 80, 2022: 96})
-    structural: dict[str, dict[int, int]] = field(default_factory=lambda: {
-        "Kunskapsdialoger": {2019: 140, 2020: 95, 2021: 160, 2022: 177},
-        "Hälsoskolan Mölndal": {2020: 12, 2021: 15, 2022: 18},
-    })
+    volume_per_year: dict[int, int] = field(
+        default_factory=lambda: {2019: 60, 2020: 48, 2021: 80, 2022: 96}
+    )
+    structural: dict[str, dict[int, int]] = field(
+        default_factory=lambda: {
+            "Kunskapsdialoger": {2019: 140, 2020: 95, 2021: 160, 2022: 177},
+            "Hälsoskolan Mölndal": {2020: 12, 2021: 15, 2022: 18},
+        }
+    )
 
 
 # Distributions of the person and outcome variables, shaped like seed 000 / seed 003.
 AGE_GROUPS = {(18, 29): 0.38, (30, 44): 0.34, (45, 59): 0.25, (60, 64): 0.03}
-UTBILDNING = {"grundskola": 0.29, "gymnasium": 0.46, "hogskola_upp_till_1_ar": 0.02,
-              "hogskola_upp_till_3_ar": 0.10, "hogskola_mer_an_3_ar": 0.04,
-              "annan_eftergymnasial": 0.08, "saknas_okand": 0.01}
-TID = {"upp_till_1_ar": 0.15, "upp_till_3_ar": 0.32, "upp_till_6_ar": 0.22,
-       "upp_till_9_ar": 0.07, "mer_an_9_ar": 0.11, "ej_tillampligt": 0.13}
-FORSORJNING_FORE = {"sjuk_rehabpenning": 0.22, "aktivitetsersattning": 0.12, "sjukersattning": 0.04,
-                    "a_kassa": 0.02, "aktivitetsstod": 0.14, "forsorjningsstod": 0.30,
-                    "studiestod": 0.02, "annan_offentlig": 0.02, "ingen_offentlig": 0.12}
-AVSLUT = {"fortsatt_rehabilitering": 0.62, "arbete_studier": 0.10, "aktivt_arbetssokande": 0.07,
-          "sjukdom": 0.16, "flytt": 0.02, "foraldraledighet": 0.01, "annat": 0.02}
-REMITTENT = {"psykiatrin": 0.30, "vardcentral": 0.20, "habiliteringen": 0.07,
-             "forsakringskassan": 0.22, "arbetsformedlingen": 0.01, "forsorjningsstod": 0.07,
-             "skola": 0.07, "egen_remiss": 0.06}
+UTBILDNING = {
+    "grundskola": 0.29,
+    "gymnasium": 0.46,
+    "hogskola_upp_till_1_ar": 0.02,
+    "hogskola_upp_till_3_ar": 0.10,
+    "hogskola_mer_an_3_ar": 0.04,
+    "annan_eftergymnasial": 0.08,
+    "saknas_okand": 0.01,
+}
+TID = {
+    "upp_till_1_ar": 0.15,
+    "upp_till_3_ar": 0.32,
+    "upp_till_6_ar": 0.22,
+    "upp_till_9_ar": 0.07,
+    "mer_an_9_ar": 0.11,
+    "ej_tillampligt": 0.13,
+}
+FORSORJNING_FORE = {
+    "sjuk_rehabpenning": 0.22,
+    "aktivitetsersattning": 0.12,
+    "sjukersattning": 0.04,
+    "a_kassa": 0.02,
+    "aktivitetsstod": 0.14,
+    "forsorjningsstod": 0.30,
+    "studiestod": 0.02,
+    "annan_offentlig": 0.02,
+    "ingen_offentlig": 0.12,
+}
+AVSLUT = {
+    "fortsatt_rehabilitering": 0.62,
+    "arbete_studier": 0.10,
+    "aktivt_arbetssokande": 0.07,
+    "sjukdom": 0.16,
+    "flytt": 0.02,
+    "foraldraledighet": 0.01,
+    "annat": 0.02,
+}
+REMITTENT = {
+    "psykiatrin": 0.30,
+    "vardcentral": 0.20,
+    "habiliteringen": 0.07,
+    "forsakringskassan": 0.22,
+    "arbetsformedlingen": 0.01,
+    "forsorjningsstod": 0.07,
+    "skola": 0.07,
+    "egen_remiss": 0.06,
+}
 DURATION_MONTHS = {(1, 6): 0.60, (7, 12): 0.24, (13, 18): 0.11, (19, 24): 0.04, (25, 36): 0.03}
 
 
@@ -130,66 +178,137 @@ def synthesize(seed: int = DEFAULT_SEED, profile: Profile = Profile()) -> dict[s
                 last_start = profile.referral_stop + dt.timedelta(days=30)
             start = draw.day_in(dt.date(year, 1, 1), last_start)
             # Parallel or repeated participation: someone recently active comes back.
-            recent = [p for p in participations if p["_person"] is not None
-                      and p["_end"] >= start - dt.timedelta(days=200)]
+            recent = [
+                p
+                for p in participations
+                if p["_person"] is not None and p["_end"] >= start - dt.timedelta(days=200)
+            ]
             reuse = insats == "Primus" and recent and draw.chance(0.7)
             reuse = reuse or (recent and draw.chance(0.07))
-            person = recent[draw.between(0, len(recent) - 1)]["_person"] if reuse else new_person(year)
+            person = (
+                recent[draw.between(0, len(recent) - 1)]["_person"] if reuse else new_person(year)
+            )
             low, high = draw.pick(DURATION_MONTHS)
-            end = start + dt.timedelta(days=int(draw.between(low, high) * 30.4) - draw.between(0, 20))
-            participations.append({"_person": person, "_start": start, "_end": end,
-                                   "insats": insats, "registrering": "personuppgifter"})
+            end = start + dt.timedelta(
+                days=int(draw.between(low, high) * 30.4) - draw.between(0, 20)
+            )
+            participations.append(
+                {
+                    "_person": person,
+                    "_start": start,
+                    "_end": end,
+                    "insats": insats,
+                    "registrering": "personuppgifter",
+                }
+            )
             if insats != "Primus" and draw.chance(profile.referred_share):
                 received = start - dt.timedelta(days=draw.between(7, 45))
                 if received < profile.referral_stop or received.year != profile.referral_stop.year:
-                    referrals.append({"datum": received, "kommun": person["kommun"],
-                                      "kon": person["kon"], "insats": insats, "startad": "ja"})
+                    referrals.append(
+                        {
+                            "datum": received,
+                            "kommun": person["kommun"],
+                            "kon": person["kon"],
+                            "insats": insats,
+                            "startad": "ja",
+                        }
+                    )
         # Referrals that did not lead to a start (other plans, health).
-        n_not_started = round(profile.new_per_year.get(year, 0) * profile.not_started_referrals * 0.6)
-        last_day = (profile.referral_stop - dt.timedelta(days=1)
-                    if year == profile.referral_stop.year else dt.date(year, 12, 31))
+        n_not_started = round(
+            profile.new_per_year.get(year, 0) * profile.not_started_referrals * 0.6
+        )
+        last_day = (
+            profile.referral_stop - dt.timedelta(days=1)
+            if year == profile.referral_stop.year
+            else dt.date(year, 12, 31)
+        )
         for _ in range(n_not_started):
-            referrals.append({"datum": draw.day_in(dt.date(year, 1, 1), last_day),
-                              "kommun": draw.pick(profile.kommuner),
-                              "kon": "kvinna" if draw.chance(profile.share_women) else "man",
-                              "insats": "", "startad": "nej"})
-        for registrering, n in (("anonym", profile.anonymous_per_year),
-                                ("volym", profile.volume_per_year.get(year, 0))):
+            referrals.append(
+                {
+                    "datum": draw.day_in(dt.date(year, 1, 1), last_day),
+                    "kommun": draw.pick(profile.kommuner),
+                    "kon": "kvinna" if draw.chance(profile.share_women) else "man",
+                    "insats": "",
+                    "startad": "nej",
+                }
+            )
+        for registrering, n in (
+            ("anonym", profile.anonymous_per_year),
+            ("volym", profile.volume_per_year.get(year, 0)),
+        ):
             for _ in range(n):
                 start = draw.day_in(dt.date(year, 1, 1), dt.date(year, 12, 31))
-                participations.append({
-                    "_person": None, "_start": start,
-                    "_end": start + dt.timedelta(days=draw.between(20, 200)),
-                    "insats": "Primus" if registrering == "volym" else draw.pick(profile.insats_share),
-                    "registrering": registrering,
-                    "_kon": ("kvinna" if draw.chance(0.85) else "man") if registrering == "anonym"
-                    else ("kvinna" if draw.chance(profile.share_women) else "man"),
-                })
+                participations.append(
+                    {
+                        "_person": None,
+                        "_start": start,
+                        "_end": start + dt.timedelta(days=draw.between(20, 200)),
+                        "insats": "Primus"
+                        if registrering == "volym"
+                        else draw.pick(profile.insats_share),
+                        "registrering": registrering,
+                        "_kon": ("kvinna" if draw.chance(0.85) else "man")
+                        if registrering == "anonym"
+                        else ("kvinna" if draw.chance(profile.share_women) else "man"),
+                    }
+                )
 
-    deltaganden = [_participation_row(i, p, draw, profile)
-                   for i, p in enumerate(sorted(participations, key=_start_order), start=1)
-                   if p["_start"] <= profile.extraction_date - dt.timedelta(days=5)]
+    deltaganden = [
+        _participation_row(i, p, draw, profile)
+        for i, p in enumerate(sorted(participations, key=_start_order), start=1)
+        if p["_start"] <= profile.extraction_date - dt.timedelta(days=5)
+    ]
     first_kept = dt.date(profile.first_year - 1, 1, 1)
-    deltaganden = [r for r in deltaganden if not r["slutdatum"] or r["slutdatum"] >= first_kept.isoformat()]
+    deltaganden = [
+        r for r in deltaganden if not r["slutdatum"] or r["slutdatum"] >= first_kept.isoformat()
+    ]
     remisser = []
     for i, r in enumerate(sorted(referrals, key=lambda r: (r["datum"], r["kommun"])), start=1):
         if r["datum"].year < profile.first_year:
             continue
-        remisser.append({
-            "remiss_id": f"R{i:05d}", "forbund": profile.forbund, "datum": r["datum"].isoformat(),
-            "kommun": r["kommun"], "kon": r["kon"], "remittent": draw.pick(REMITTENT),
-            "insats": r["insats"], "startad": r["startad"],
-        })
-    insatser = [{"forbund": profile.forbund, "insats": name, "typ": typ, "inriktning": inr,
-                 "startar": since, "slutar": ""} for name, typ, inr, since in profile.insatser]
+        remisser.append(
+            {
+                "remiss_id": f"R{i:05d}",
+                "forbund": profile.forbund,
+                "datum": r["datum"].isoformat(),
+                "kommun": r["kommun"],
+                "kon": r["kon"],
+                "remittent": draw.pick(REMITTENT),
+                "insats": r["insats"],
+                "startad": r["startad"],
+            }
+        )
+    insatser = [
+        {
+            "forbund": profile.forbund,
+            "insats": name,
+            "typ": typ,
+            "inriktning": inr,
+            "startar": since,
+            "slutar": "",
+        }
+        for name, typ, inr, since in profile.insatser
+    ]
     struktur = []
     for name, per_year in profile.structural.items():
         for year, n in sorted(per_year.items()):
             women = round(n * 0.7)
-            struktur.append({"forbund": profile.forbund, "insats": name, "ar": year, "antal": n,
-                             "kvinnor": women, "man": n - women - draw.between(0, 2)})
-    return {"deltaganden": deltaganden, "remisser": remisser, "insatser": insatser,
-            "strukturdeltagare": struktur}
+            struktur.append(
+                {
+                    "forbund": profile.forbund,
+                    "insats": name,
+                    "ar": year,
+                    "antal": n,
+                    "kvinnor": women,
+                    "man": n - women - draw.between(0, 2),
+                }
+            )
+    return {
+        "deltaganden": deltaganden,
+        "remisser": remisser,
+        "insatser": insatser,
+        "strukturdeltagare": struktur,
+    }
 
 
 def _start_order(p: dict) -> tuple:
@@ -209,21 +328,32 @@ def _participation_row(number: int, p: dict, draw: _Draw, profile: Profile) -> d
     person = p["_person"]
     ended = p["_end"] <= profile.extraction_date - dt.timedelta(days=4)
     row = dict.fromkeys((spec.name for spec in TABLES["deltaganden"]), "")
-    row.update(deltagande_id=f"D{number:05d}", forbund=profile.forbund, insats=p["insats"],
-               registrering=p["registrering"], startdatum=p["_start"].isoformat(),
-               slutdatum=p["_end"].isoformat() if ended else "")
+    row.update(
+        deltagande_id=f"D{number:05d}",
+        forbund=profile.forbund,
+        insats=p["insats"],
+        registrering=p["registrering"],
+        startdatum=p["_start"].isoformat(),
+        slutdatum=p["_end"].isoformat() if ended else "",
+    )
     if person is None:
         row["kon"] = p["_kon"]
         if ended:
             row["avslutsorsak"] = draw.pick(AVSLUT)
         return row
-    row.update(person_id=person["person_id"], kommun=person["kommun"], kon=person["kon"],
-               fodelsear=person["fodelsear"], utbildning=person["utbildning"],
-               tid_offentlig_forsorjning=person["tid"],
-               forsorjning_fore=_codes(draw, FORSORJNING_FORE, 0.15))
+    row.update(
+        person_id=person["person_id"],
+        kommun=person["kommun"],
+        kon=person["kon"],
+        fodelsear=person["fodelsear"],
+        utbildning=person["utbildning"],
+        tid_offentlig_forsorjning=person["tid"],
+        forsorjning_fore=_codes(draw, FORSORJNING_FORE, 0.15),
+    )
     if draw.chance(0.09):
-        row["sysselsattning_fore"] = draw.pick({"arbete_subventionerat": 1, "studier": 1,
-                                               "arbete_osubventionerat": 1})
+        row["sysselsattning_fore"] = draw.pick(
+            {"arbete_subventionerat": 1, "studier": 1, "arbete_osubventionerat": 1}
+        )
     if ended:
         reason = draw.pick(AVSLUT)
         row["avslutsorsak"] = reason
@@ -232,8 +362,16 @@ def _participation_row(number: int, p: dict, draw: _Draw, profile: Profile) -> d
             after = "ingen_offentlig"
         row["forsorjning_efter"] = after
         if reason == "arbete_studier":
-            work = [draw.pick({"arbete_osubventionerat": 3, "arbete_subventionerat": 3,
-                               "eget_foretag": 1, "studier": 3})]
+            work = [
+                draw.pick(
+                    {
+                        "arbete_osubventionerat": 3,
+                        "arbete_subventionerat": 3,
+                        "eget_foretag": 1,
+                        "studier": 3,
+                    }
+                )
+            ]
             if draw.chance(0.5):
                 work.append("aktivt_arbetssokande")
             row["sysselsattning_efter"] = ";".join(dict.fromkeys(work))
@@ -257,18 +395,22 @@ def write_dataset(out: Path, seed: int = DEFAULT_SEED, profile: Profile = Profil
     tables = synthesize(seed, profile)
     out.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{out.name}-", dir=out.parent))
+    staging.chmod(0o755)
     try:
         for name, rows in tables.items():
             (staging / f"{name}.csv").write_text(_csv_text(name, rows), encoding="utf-8")
         meta = {
             "synthetic": True,
-            "description": (f"Syntetiska uppgifter för {profile.forbund} "
-                            f"{profile.first_year}–{profile.last_year}, framställda med "
-                            f"'finsam synth --seed {seed}'. Inga verkliga personer."),
+            "description": (
+                f"Syntetiska uppgifter för {profile.forbund} "
+                f"{profile.first_year}–{profile.last_year}, framställda med "
+                f"'finsam synth --seed {seed}'. Inga verkliga personer."
+            ),
             "seed": seed,
         }
         (staging / "dataset.yml").write_text(
-            yaml.safe_dump(meta, allow_unicode=True, sort_keys=True), encoding="utf-8")
+            yaml.safe_dump(meta, allow_unicode=True, sort_keys=True), encoding="utf-8"
+        )
         backup = None
         if out.exists():
             backup = out.with_name(f".{out.name}.old")
@@ -280,4 +422,3 @@ def write_dataset(out: Path, seed: int = DEFAULT_SEED, profile: Profile = Profil
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     return out
-

@@ -34,10 +34,12 @@ def _order(v: Violation) -> tuple:
     return (v.source, v.row or 0, v.column or "", v.expected)
 
 
-def check_tables(tables: dict[str, RawTable], reference_dir: Path = REFERENCE_DIR) -> list[Violation]:
+def check_tables(
+    tables: dict[str, RawTable], reference_dir: Path = REFERENCE_DIR
+) -> list[Violation]:
     """Column rules for each table present, then the rules across columns and tables."""
     problems: list[Violation] = []
-    for name, table in tables.items():
+    for table in tables.values():
         problems += _column_rules(table, reference_dir)
     problems += _row_rules(tables, reference_dir)
     return problems
@@ -101,11 +103,18 @@ def _column_rules(table: RawTable, reference_dir: Path) -> list[Violation]:
 
 def _from_failure(table: RawTable, case) -> Violation:
     if case.check == "column_in_dataframe":
-        return Violation(table.source, 1, str(case.failure_case), None,
-                         f"a column named {case.failure_case} (required by the data contract)")
+        return Violation(
+            table.source,
+            1,
+            str(case.failure_case),
+            None,
+            f"a column named {case.failure_case} (required by the data contract)",
+        )
     row = None if pd.isna(case.index) else int(case.index)
     value = "" if pd.isna(case.failure_case) else str(case.failure_case)
-    expected = "a value (this column is required)" if case.check == "not_nullable" else str(case.check)
+    expected = (
+        "a value (this column is required)" if case.check == "not_nullable" else str(case.check)
+    )
     return Violation(table.source, row, str(case.column), value, expected)
 
 
@@ -133,8 +142,13 @@ def _duplicates(table: RawTable, key: tuple[str, ...]) -> list[Violation]:
     dup = frame.duplicated(subset=list(key), keep="first")
     label = " + ".join(key)
     return [
-        Violation(table.source, int(row), key[-1], " / ".join(map(str, frame.loc[row, list(key)])),
-                  f"a unique {label} (already on row {first_row[row]})")
+        Violation(
+            table.source,
+            int(row),
+            key[-1],
+            " / ".join(map(str, frame.loc[row, list(key)])),
+            f"a unique {label} (already on row {first_row[row]})",
+        )
         for row in frame.index[dup]
     ]
 
@@ -143,8 +157,12 @@ def _known_forbund(table: RawTable, names: frozenset[str]) -> list[Violation]:
     if not _has(table, "forbund"):
         return []
     col = table.frame["forbund"]
-    return _rows(table, col.notna() & ~col.isin(names), "forbund",
-                 "a förbund named as in the förbund register (data/reference/forbund_2021.csv)")
+    return _rows(
+        table,
+        col.notna() & ~col.isin(names),
+        "forbund",
+        "a förbund named as in the förbund register (data/reference/forbund_2021.csv)",
+    )
 
 
 def _insats_known(table: RawTable, insatser: RawTable | None, typ: str | None) -> list[Violation]:
@@ -158,7 +176,9 @@ def _insats_known(table: RawTable, insatser: RawTable | None, typ: str | None) -
     pairs = pd.Series(list(zip(frame["forbund"], frame["insats"], strict=True)), index=frame.index)
     unknown = frame["insats"].notna() & frame["forbund"].notna() & ~pairs.isin(keys)
     kind = f" with typ {typ}" if typ else ""
-    return _rows(table, unknown, "insats", f"an insats listed in insatser for the same förbund{kind}")
+    return _rows(
+        table, unknown, "insats", f"an insats listed in insatser for the same förbund{kind}"
+    )
 
 
 def _row_rules(tables: dict[str, RawTable], reference_dir: Path) -> list[Violation]:
@@ -175,24 +195,45 @@ def _row_rules(tables: dict[str, RawTable], reference_dir: Path) -> list[Violati
         f = part.frame
         problems += _insats_known(part, insatser, "individinriktad")
         if _has(part, "registrering", "person_id"):
-            problems += _rows(part, f["registrering"].eq("personuppgifter") & f["person_id"].isna(),
-                              "person_id", "a person_id when registrering is personuppgifter")
+            problems += _rows(
+                part,
+                f["registrering"].eq("personuppgifter") & f["person_id"].isna(),
+                "person_id",
+                "a person_id when registrering is personuppgifter",
+            )
         if _has(part, "registrering", "kommun"):
-            problems += _rows(part, f["registrering"].eq("personuppgifter") & f["kommun"].isna(),
-                              "kommun", "a kommun when registrering is personuppgifter")
+            problems += _rows(
+                part,
+                f["registrering"].eq("personuppgifter") & f["kommun"].isna(),
+                "kommun",
+                "a kommun when registrering is personuppgifter",
+            )
         if _has(part, "startdatum", "slutdatum"):
             start, end = _dates(f["startdatum"]), _dates(f["slutdatum"])
-            problems += _rows(part, end < start, "slutdatum",
-                              "a date on or after startdatum")
+            problems += _rows(part, end < start, "slutdatum", "a date on or after startdatum")
             if _has(part, "avslutsorsak"):
-                problems += _rows(part, end.notna() & f["avslutsorsak"].isna(), "avslutsorsak",
-                                  "an avslutsorsak when slutdatum is set")
-                problems += _rows(part, f["slutdatum"].isna() & f["avslutsorsak"].notna(),
-                                  "avslutsorsak", "empty while slutdatum is empty (ongoing)")
+                problems += _rows(
+                    part,
+                    end.notna() & f["avslutsorsak"].isna(),
+                    "avslutsorsak",
+                    "an avslutsorsak when slutdatum is set",
+                )
+                problems += _rows(
+                    part,
+                    f["slutdatum"].isna() & f["avslutsorsak"].notna(),
+                    "avslutsorsak",
+                    "empty while slutdatum is empty (ongoing)",
+                )
             if _has(part, "fodelsear"):
-                born = pd.to_numeric(f["fodelsear"].where(f["fodelsear"].map(_is_year, na_action="ignore").eq(True)))
-                problems += _rows(part, born > start.dt.year, "fodelsear",
-                                  "a birth year not after the year of startdatum")
+                born = pd.to_numeric(
+                    f["fodelsear"].where(f["fodelsear"].map(_is_year, na_action="ignore").eq(True))
+                )
+                problems += _rows(
+                    part,
+                    born > start.dt.year,
+                    "fodelsear",
+                    "a birth year not after the year of startdatum",
+                )
 
     remisser = tables.get("remisser")
     if remisser is not None:
@@ -201,12 +242,22 @@ def _row_rules(tables: dict[str, RawTable], reference_dir: Path) -> list[Violati
     if insatser is not None and _has(insatser, "typ", "inriktning"):
         f = insatser.frame
         for typ, allowed in codes.INRIKTNING_BY_TYP.items():
-            problems += _rows(insatser, f["typ"].eq(typ) & f["inriktning"].notna()
-                              & ~f["inriktning"].isin(list(allowed)) & f["inriktning"].isin(_all_inriktning()),
-                              "inriktning", f"for typ {typ} one of " + ", ".join(allowed))
+            problems += _rows(
+                insatser,
+                f["typ"].eq(typ)
+                & f["inriktning"].notna()
+                & ~f["inriktning"].isin(list(allowed))
+                & f["inriktning"].isin(_all_inriktning()),
+                "inriktning",
+                f"for typ {typ} one of " + ", ".join(allowed),
+            )
         if _has(insatser, "startar", "slutar"):
-            problems += _rows(insatser, _years(f["slutar"]) < _years(f["startar"]), "slutar",
-                              "a year not before startar")
+            problems += _rows(
+                insatser,
+                _years(f["slutar"]) < _years(f["startar"]),
+                "slutar",
+                "a year not before startar",
+            )
 
     struktur = tables.get("strukturdeltagare")
     if struktur is not None:
@@ -214,8 +265,9 @@ def _row_rules(tables: dict[str, RawTable], reference_dir: Path) -> list[Violati
         if _has(struktur, "antal", "kvinnor", "man"):
             f = struktur.frame
             split = _years(f["kvinnor"]).fillna(0) + _years(f["man"]).fillna(0)
-            problems += _rows(struktur, split > _years(f["antal"]), "antal",
-                              "at least kvinnor + man")
+            problems += _rows(
+                struktur, split > _years(f["antal"]), "antal", "at least kvinnor + man"
+            )
     return problems
 
 

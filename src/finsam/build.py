@@ -1,0 +1,75 @@
+"""The whole pipeline: validate → ingest → execute notebooks → stage → render.
+
+Each stage's output is derived and can be deleted and rebuilt: the build directory holds the
+store, the executed notebooks and the staged Quarto project; the site directory holds the
+rendered pages. An interrupted build can simply be run again; runs whose inputs did not change
+are not executed again.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from finsam import dataset as dataset_module
+from finsam.errors import FinsamError
+from finsam.execute import RunResult, execute_runs
+from finsam.matrix import Run, plan_runs, read_matrix
+from finsam.paths import REFERENCE_DIR
+from finsam.render import render_site
+from finsam.site import stage_site
+from finsam.store import STORE_FILE, Store, ingest
+
+
+@dataclass
+class BuildResult:
+    store: Path
+    results: list[RunResult]
+    site: Path
+    engine: str
+
+    @property
+    def executed(self) -> int:
+        return sum(r.executed for r in self.results)
+
+
+def reference_fingerprint(reference_dir: Path = REFERENCE_DIR) -> str:
+    digest = hashlib.sha256()
+    for file in sorted(reference_dir.glob("*.csv")):
+        digest.update(file.name.encode() + file.read_bytes())
+    return digest.hexdigest()
+
+
+def prepare_store(data: Path, build_dir: Path) -> Store:
+    """Validate ``data`` and ingest it into ``build_dir/store.duckdb`` (raises on violations)."""
+    loaded = dataset_module.load_dataset(Path(data))
+    loaded.fingerprint = hashlib.sha256(
+        (loaded.fingerprint + reference_fingerprint()).encode()
+    ).hexdigest()
+    store_path = ingest(loaded, Path(build_dir) / STORE_FILE)
+    return Store(store_path)
+
+
+def build_site(
+    data: Path,
+    out: Path,
+    build_dir: Path,
+    params: Path,
+    renderer: str = "auto",
+    jobs: int | None = None,
+    on_run: Callable[[RunResult], None] | None = None,
+    runs: list[Run] | None = None,
+) -> BuildResult:
+    """Build the site (or, with ``runs``, only those pages) from the dataset at ``data``."""
+    store = prepare_store(data, build_dir)
+    if runs is None:
+        runs = plan_runs(read_matrix(params), store, source=str(params))
+    if not runs:
+        raise FinsamError(f"{params}: the run matrix selects no pages")
+    meta = store.meta()
+    results = execute_runs(runs, store.path, build_dir, meta["fingerprint"], jobs, on_run)
+    stage = stage_site(results, meta, Path(build_dir) / "site")
+    engine = render_site(stage, out, renderer, jobs)  # type: ignore[arg-type]
+    return BuildResult(store.path, results, Path(out), engine)

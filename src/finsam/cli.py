@@ -1,0 +1,181 @@
+"""The ``finsam`` command line: validate, synth, build, run.
+
+Every error the user can act on is printed as one clear message (no traceback) and the
+command exits 1.
+"""
+
+from __future__ import annotations
+
+import functools
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+
+from finsam import paths
+from finsam.errors import FinsamError, InvalidDataset
+
+app = typer.Typer(
+    help="Reproducible follow-up reports for samordningsförbund (Finsam).",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+out = Console(highlight=False)
+err = Console(stderr=True, highlight=False)
+
+DataOption = Annotated[Path, typer.Option("--data", help="Dataset: folder of CSV files or .xlsx.")]
+BuildDirOption = Annotated[
+    Path, typer.Option("--build-dir", help="Store, executed notebooks, stage.")
+]
+JobsOption = Annotated[int, typer.Option("--jobs", "-j", help="Parallel runs (0 = one per core).")]
+RendererOption = Annotated[
+    str, typer.Option("--renderer", help="auto (Quarto if on PATH), quarto or builtin.")
+]
+
+
+def _report_violations(error: InvalidDataset) -> None:
+    for violation in error.violations:
+        err.print(str(violation), markup=False, soft_wrap=True)
+    files = len({v.source for v in error.violations})
+    err.print(
+        f"[red]{len(error.violations)} violation(s) in {files} file(s) of "
+        f"{error.dataset}[/red]; nothing was ingested."
+    )
+
+
+def user_errors(command):
+    """Turn the errors a user can act on into a message and exit code 1."""
+
+    @functools.wraps(command)
+    def wrapper(*args, **kwargs):
+        try:
+            return command(*args, **kwargs)
+        except InvalidDataset as error:
+            _report_violations(error)
+        except (FinsamError, FileNotFoundError, ValueError) as error:
+            err.print(f"[red]error:[/red] {error}", markup=True, soft_wrap=True)
+        except KeyboardInterrupt:
+            err.print("interrupted; outputs are left as they were before, rerun to continue")
+        raise typer.Exit(1)
+
+    return wrapper
+
+
+@app.command()
+@user_errors
+def validate(dataset: Annotated[Path, typer.Argument(help="Folder of CSV files or .xlsx file.")]):
+    """Check a dataset against the data contract; list every violation (exit 1 if any)."""
+    from finsam.validate import validate_dataset
+
+    violations = validate_dataset(dataset)
+    if violations:
+        raise InvalidDataset(str(dataset), violations)
+    out.print(f"{dataset}: valid (data contract version 1)")
+
+
+@app.command()
+@user_errors
+def synth(
+    out_dir: Annotated[Path, typer.Option("--out", help="Folder to write the dataset to.")],
+    seed: Annotated[
+        int, typer.Option(help="Random seed; the same seed gives identical files.")
+    ] = 3,
+):
+    """Write a synthetic, contract-conformant dataset (Insjöriket 2019–2022)."""
+    from finsam.synth import write_dataset
+
+    write_dataset(out_dir, seed=seed)
+    out.print(f"wrote synthetic dataset (seed {seed}) to {out_dir}")
+
+
+def _progress(result) -> None:
+    state = "executed" if result.executed else "unchanged"
+    out.print(f"  {state:9} {result.run.page}")
+
+
+@app.command()
+@user_errors
+def build(
+    data: DataOption = paths.EXAMPLE_DATASET,
+    site: Annotated[
+        Path, typer.Option("--out", help="Folder of the rendered site.")
+    ] = paths.DEFAULT_SITE_DIR,
+    build_dir: BuildDirOption = paths.DEFAULT_BUILD_DIR,
+    params: Annotated[Path, typer.Option("--params", help="Run matrix (YAML).")] = paths.PARAMS_DIR
+    / "site.yml",
+    renderer: RendererOption = "auto",
+    jobs: JobsOption = 0,
+):
+    """Validate, ingest, execute every run of the matrix and render the site."""
+    from finsam.build import build_site
+
+    result = build_site(data, site, build_dir, params, renderer, jobs or None, _progress)
+    out.print(
+        f"{len(result.results)} pages ({result.executed} executed, "
+        f"{len(result.results) - result.executed} unchanged), rendered with "
+        f"{result.engine}: {result.site / 'index.html'}"
+    )
+
+
+@app.command()
+@user_errors
+def run(
+    kind: Annotated[str, typer.Argument(help="Report kind: forbund or kommun.")],
+    year: Annotated[int, typer.Option(help="Report year.")],
+    kommun: Annotated[
+        str | None, typer.Option(help="Kommun name or SCB code (kommun reports).")
+    ] = None,
+    forbund: Annotated[
+        str | None,
+        typer.Option(help="Förbund name (default: the only one, or the kommun's förbund)."),
+    ] = None,
+    period_end: Annotated[str | None, typer.Option(help="Date for 'pågående', YYYY-MM-DD.")] = None,
+    data: DataOption = paths.EXAMPLE_DATASET,
+    site: Annotated[
+        Path, typer.Option("--out", help="Folder of the one-page site.")
+    ] = paths.DEFAULT_BUILD_DIR / "single",
+    build_dir: BuildDirOption = paths.DEFAULT_BUILD_DIR,
+    renderer: RendererOption = "auto",
+):
+    """Run one report (one notebook, one set of parameters) and render it as HTML and PDF."""
+    from finsam.build import build_site, prepare_store
+    from finsam.matrix import Run
+    from finsam.pages import resolve_kommun_in_store
+
+    if kind not in ("forbund", "kommun"):
+        raise FinsamError(f"report kind {kind!r}: expected forbund or kommun")
+    if kind == "kommun" and not kommun:
+        raise FinsamError("a kommun report needs --kommun (name or SCB code)")
+    store = prepare_store(data, build_dir)
+    code = resolve_kommun_in_store(store, kommun) if kommun else None
+    forbund = forbund or _forbund_for(store, code)
+    name = store.table("kommuner").set_index("kommunkod")["kommun"].get(code) if code else None
+    one = Run(kind, year, forbund, code, name, period_end)
+    result = build_site(
+        data, site, build_dir, paths.PARAMS_DIR / "site.yml", renderer, 1, _progress, runs=[one]
+    )
+    page = result.site / one.page
+    out.print(f"notebook: {result.results[0].path}\nhtml:     {page}.html\npdf:      {page}.pdf")
+
+
+def _forbund_for(store, code: str | None) -> str:
+    in_data = store.forbund_in_data()
+    if code is not None:
+        members = store.table("forbund_medlemmar")
+        hits = [f for f in members.loc[members["kommunkod"] == code, "forbund"] if f in in_data]
+        if hits:
+            return hits[0]
+    if len(in_data) == 1:
+        return in_data[0]
+    raise FinsamError("several förbund in the data; say which with --forbund")
+
+
+def main() -> None:  # pragma: no cover - console entry point
+    app()
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(app())

@@ -1,0 +1,176 @@
+"""Executing report notebooks with papermill: one run per page, cached, in parallel.
+
+Each run executes a notebook from ``notebooks/`` with the project's own Jupyter kernel
+(``finsam``, registered inside the virtual environment) so that a run never picks up another
+Python. A run is skipped when an executed notebook with the same cache key exists; the key
+covers the notebook, its parameters, the store's data fingerprint and the package's source.
+Outputs are written to a temporary file and moved into place.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import sys
+import tempfile
+import uuid
+from collections.abc import Callable, Iterable
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from dataclasses import dataclass
+from pathlib import Path
+
+import nbformat
+from jupyter_client.manager import AsyncKernelManager
+from traitlets import default
+
+from finsam import __version__
+from finsam.errors import FinsamError
+from finsam.matrix import Run
+from finsam.paths import NOTEBOOK_DIR
+
+KERNEL_NAME = "finsam"
+PACKAGE_DIR = Path(__file__).resolve().parent
+
+
+class LocalKernelManager(AsyncKernelManager):
+    """A kernel on this machine over IPC sockets in the Jupyter runtime folder: nothing listens on
+    a network port, and the kernel has no reason to warn about unencrypted TCP."""
+
+    @default("transport")
+    def _default_transport(self) -> str:
+        return "ipc"
+
+    @default("ip")
+    def _default_ip(self) -> str:
+        from jupyter_core.paths import jupyter_runtime_dir
+
+        folder = Path(jupyter_runtime_dir())
+        folder.mkdir(parents=True, exist_ok=True)
+        return str(folder / f"finsam-{uuid.uuid4().hex}-ipc")
+
+
+def ensure_kernel() -> None:
+    """Register the ``finsam`` kernel in this environment if it is not there yet."""
+    from jupyter_client.kernelspec import KernelSpecManager, NoSuchKernel
+
+    try:
+        spec = KernelSpecManager().get_kernel_spec(KERNEL_NAME)
+    except NoSuchKernel:
+        spec = None
+    if spec is not None and Path(spec.argv[0]).resolve() == Path(sys.executable).resolve():
+        return
+    from ipykernel.kernelspec import install
+
+    install(kernel_name=KERNEL_NAME, display_name="Python (finsam)", prefix=sys.prefix)
+
+
+def source_fingerprint() -> str:
+    """SHA-256 over the package's Python sources: a code change invalidates cached runs."""
+    digest = hashlib.sha256(__version__.encode())
+    for file in sorted(PACKAGE_DIR.rglob("*.py")):
+        digest.update(file.relative_to(PACKAGE_DIR).as_posix().encode())
+        digest.update(file.read_bytes())
+    return digest.hexdigest()
+
+
+def cache_key(run: Run, store_fingerprint: str, code_fingerprint: str) -> str:
+    notebook = (NOTEBOOK_DIR / f"{run.kind}.ipynb").read_bytes()
+    payload = json.dumps(
+        {"run": run.__dict__, "data": store_fingerprint, "code": code_fingerprint},
+        sort_keys=True,
+        default=str,
+    ).encode()
+    return hashlib.sha256(notebook + payload).hexdigest()
+
+
+def output_path(run: Run, build_dir: Path) -> Path:
+    return Path(build_dir) / "runs" / f"{run.page}.ipynb"
+
+
+def _cached(path: Path, key: str) -> bool:
+    if not path.is_file():
+        return False
+    try:
+        nb = nbformat.read(path, as_version=4)
+    except Exception:  # a damaged output is simply executed again
+        return False
+    return nb.metadata.get("finsam", {}).get("cache_key") == key
+
+
+@dataclass(frozen=True)
+class RunResult:
+    run: Run
+    path: Path
+    executed: bool
+
+
+def execute_run(run: Run, store_path: Path, build_dir: Path, key: str) -> RunResult:
+    """Execute one run unless its cached output is current; returns where the output is."""
+    import papermill as pm
+
+    out = output_path(run, build_dir)
+    if _cached(out, key):
+        return RunResult(run, out, False)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{out.stem}-", suffix=".ipynb", dir=out.parent)
+    os.close(fd)
+    try:
+        pm.execute_notebook(
+            str(NOTEBOOK_DIR / f"{run.kind}.ipynb"),
+            tmp,
+            parameters=run.parameters(Path(store_path).resolve()),
+            kernel_name=KERNEL_NAME,
+            cwd=str(NOTEBOOK_DIR),
+            progress_bar=False,
+            log_output=False,
+            kernel_manager_class=LocalKernelManager,
+        )
+        nb = nbformat.read(tmp, as_version=4)
+        nb.metadata["finsam"] = {
+            "cache_key": key,
+            "run": {k: v for k, v in run.__dict__.items()},
+            "finsam_version": __version__,
+        }
+        nbformat.write(nb, tmp)
+        os.replace(tmp, out)
+    except pm.PapermillExecutionError as error:
+        raise FinsamError(
+            f"{run.kind} report {run.title}: notebook failed in cell {error.exec_count} "
+            f"with {error.ename}: {error.evalue}"
+        ) from None
+    finally:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+    return RunResult(run, out, True)
+
+
+def execute_runs(
+    runs: Iterable[Run],
+    store_path: Path,
+    build_dir: Path,
+    store_fingerprint: str,
+    jobs: int | None = None,
+    on_done: Callable[[RunResult], None] | None = None,
+) -> list[RunResult]:
+    """Execute every run, ``jobs`` at a time (default: one per CPU core)."""
+    ensure_kernel()
+    runs = list(runs)
+    code = source_fingerprint()
+    keys = {run: cache_key(run, store_fingerprint, code) for run in runs}
+    jobs = max(1, min(jobs or os.cpu_count() or 1, len(runs) or 1))
+    results: list[RunResult] = []
+    if jobs == 1:
+        for run in runs:
+            results.append(execute_run(run, store_path, build_dir, keys[run]))
+            if on_done:
+                on_done(results[-1])
+        return results
+    with ProcessPoolExecutor(max_workers=jobs) as pool:
+        futures = [pool.submit(execute_run, run, store_path, build_dir, keys[run]) for run in runs]
+        for future in as_completed(futures):
+            results.append(future.result())
+            if on_done:
+                on_done(results[-1])
+    order = {run: i for i, run in enumerate(runs)}
+    return sorted(results, key=lambda r: order[r.run])

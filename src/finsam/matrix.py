@@ -1,0 +1,111 @@
+"""The run matrix: which report pages make up the site, read from a YAML file in ``params/``.
+
+One *run* is one notebook executed for one set of parameters (report kind × year × förbund or
+kommun). ``auto`` in the file means "everything in the data".
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+from finsam.errors import FinsamError
+from finsam.reference import slugify
+from finsam.store import Store
+
+KINDS = {"forbund": "Förbundsrapport", "kommun": "Kommunrapport"}
+
+
+@dataclass(frozen=True, order=True)
+class Run:
+    """One page: ``kind`` is ``forbund`` or ``kommun``; ``kommun`` is a kommunkod or ``None``."""
+
+    kind: str
+    year: int
+    forbund: str
+    kommun: str | None = None
+    kommun_name: str | None = None
+    period_end: str | None = None
+
+    @property
+    def name(self) -> str:
+        return self.kommun_name if self.kommun_name else self.forbund
+
+    @property
+    def slug(self) -> str:
+        return slugify(self.name)
+
+    @property
+    def page(self) -> str:
+        """Path of the page within the site, without suffix: ``kommun/2022/molndal``."""
+        return f"{self.kind}/{self.year}/{self.slug}"
+
+    @property
+    def title(self) -> str:
+        return f"{self.name} {self.year}"
+
+    @property
+    def subtitle(self) -> str:
+        return KINDS[self.kind] if self.kind == "forbund" else f"{KINDS[self.kind]}, {self.forbund}"
+
+    def parameters(self, store_path: Path) -> dict:
+        params = {
+            "store_path": str(store_path),
+            "forbund": self.forbund,
+            "year": self.year,
+            "period_end": self.period_end,
+        }
+        if self.kind == "kommun":
+            params["kommun"] = self.kommun
+        return params
+
+
+def read_matrix(path: Path) -> dict:
+    """The YAML run matrix at ``path`` (checked for shape, not yet against data)."""
+    try:
+        data = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
+    except FileNotFoundError:
+        raise FinsamError(f"{path}: no such run matrix file") from None
+    except yaml.YAMLError as error:
+        raise FinsamError(f"{path}: not valid YAML ({error})") from None
+    if not isinstance(data, dict) or "years" not in data or "forbund" not in data:
+        raise FinsamError(f"{path}: expected keys 'years' and 'forbund' (see params/site.yml)")
+    return data
+
+
+def plan_runs(matrix: dict, store: Store, source: str = "run matrix") -> list[Run]:
+    """Every run the matrix asks for, resolved against the data in ``store``."""
+    from finsam.pages import members_of, resolve_kommun_in_store
+
+    in_data = store.forbund_in_data()
+    years = store.years_in_data() if matrix["years"] == "auto" else matrix["years"]
+    if not isinstance(years, list) or not all(isinstance(y, int) for y in years):
+        raise FinsamError(f"{source}: 'years' must be 'auto' or a list of years, got {years!r}")
+    entries = matrix["forbund"]
+    if entries == "auto":
+        entries = [{"name": name, "kommuner": "auto"} for name in in_data]
+    names = store.table("kommuner").set_index("kommunkod")["kommun"].to_dict()
+    runs: list[Run] = []
+    for entry in entries:
+        forbund = entry["name"] if isinstance(entry, dict) else str(entry)
+        if forbund not in in_data:
+            raise FinsamError(
+                f"{source}: förbund {forbund!r} has no data in the dataset "
+                f"(förbund with data: {', '.join(in_data) or 'none'}); "
+                "edit the run matrix or use --params params/auto.yml"
+            )
+        wanted = entry.get("kommuner", "auto") if isinstance(entry, dict) else "auto"
+        try:
+            codes = (
+                members_of(store, forbund)
+                if wanted == "auto"
+                else [resolve_kommun_in_store(store, k) for k in wanted]
+            )
+        except ValueError as error:
+            raise FinsamError(f"{source}: {error}") from None
+        for year in years:
+            runs.append(Run("forbund", year, forbund))
+            runs += [Run("kommun", year, forbund, code, names[code]) for code in codes]
+    return runs

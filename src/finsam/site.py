@@ -1,0 +1,79 @@
+"""Staging the Quarto project of the site: pages, index, static files, the project file.
+
+The stage is a complete Quarto website project: a copy of ``_quarto.yml``, the static pages and
+styles from ``site/``, a generated ``index.qmd`` that links every page, and the executed
+notebooks under ``forbund/<year>/`` and ``kommun/<year>/`` with their title in a front-matter
+cell. Either renderer turns the stage into the same set of pages.
+"""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterable
+from itertools import groupby
+from pathlib import Path
+
+import nbformat
+import yaml
+
+from finsam.execute import RunResult
+from finsam.paths import QUARTO_PROJECT_FILE, SITE_SOURCE_DIR
+from finsam.show import SYNTHETIC_NOTICE
+
+INDEX_TITLE = "Uppföljning av samordningsförbundens insatser"
+
+
+def front_matter_cell(title: str, subtitle: str) -> nbformat.NotebookNode:
+    text = yaml.safe_dump({"title": title, "subtitle": subtitle}, allow_unicode=True).strip()
+    return nbformat.v4.new_raw_cell(f"---\n{text}\n---")
+
+
+def stage_page(result: RunResult, stage: Path) -> Path:
+    """Copy an executed notebook into the stage with its title as front matter."""
+    nb = nbformat.read(result.path, as_version=4)
+    nb.cells.insert(0, front_matter_cell(result.run.title, result.run.subtitle))
+    target = stage / f"{result.run.page}.ipynb"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    nbformat.write(nb, target)
+    return target
+
+
+def index_markdown(results: Iterable[RunResult], meta: dict) -> str:
+    """The start page: every förbund-year and kommun-year page, newest year first."""
+    runs = sorted((r.run for r in results), key=lambda r: (-r.year, r.kind != "forbund", r.name))
+    lines = ["---", f"title: {INDEX_TITLE}", "---", ""]
+    if meta.get("synthetic"):
+        lines += ['::: {.finsam-notice role="note"}', SYNTHETIC_NOTICE, ":::", ""]
+    lines += [
+        "Här finns årets och tidigare års uppföljning av de insatser som samordningsförbunden "
+        "finansierar: för varje förbund som helhet och för varje medlemskommun. "
+        "Varje rapport finns också som PDF. Hur talen räknas står på [metodsidan](metod.html).",
+        "",
+    ]
+    for year, of_year in groupby(runs, key=lambda r: r.year):
+        lines += [f"## {year}", ""]
+        for kind, of_kind in groupby(of_year, key=lambda r: r.kind):
+            lines += ["### Förbund" if kind == "forbund" else "### Kommuner", ""]
+            lines += [f"- [{run.name}]({run.page}.html)" for run in of_kind]
+            lines.append("")
+    if meta.get("fingerprint"):
+        lines += [
+            f"Byggd med finsam {meta.get('finsam_version', '')} från data med kontrollsumma "
+            f"`{meta['fingerprint'][:12]}`.",
+            "",
+        ]
+    return "\n".join(lines)
+
+
+def stage_site(results: list[RunResult], meta: dict, stage: Path) -> Path:
+    """Write a fresh stage at ``stage`` (its previous content is removed)."""
+    shutil.rmtree(stage, ignore_errors=True)
+    stage.mkdir(parents=True)
+    shutil.copy2(QUARTO_PROJECT_FILE, stage / "_quarto.yml")
+    for item in SITE_SOURCE_DIR.iterdir():
+        if item.is_file():
+            shutil.copy2(item, stage / item.name)
+    (stage / "index.qmd").write_text(index_markdown(results, meta), encoding="utf-8")
+    for result in results:
+        stage_page(result, stage)
+    return stage
