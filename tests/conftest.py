@@ -1,0 +1,69 @@
+"""Shared fixtures: the report site built once per test session from the small handmade dataset."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+SMALL_DATASET = Path(__file__).resolve().parent / "fixtures" / "small"
+
+# Run matrix of the small site: one year, the förbund and two of its member kommuner.
+SMALL_MATRIX = """\
+years: [2022]
+forbund:
+  - name: Samordningsförbundet Insjöriket
+    kommuner: [Mölndal, Partille]
+"""
+
+
+@dataclass(frozen=True)
+class SmallBuild:
+    """The outputs of one ``finsam build`` of ``tests/fixtures/small``."""
+
+    data: Path  # the dataset that was built
+    site: Path  # the rendered site (index.html, forbund/, kommun/, metod.html)
+    build_dir: Path  # store.duckdb, runs/**/*.ipynb (executed notebooks), site/ (stage)
+    log: str  # stdout and stderr of the build
+
+
+@pytest.fixture(scope="session")
+def small_build(tmp_path_factory: pytest.TempPathFactory) -> SmallBuild:
+    """Build the small dataset's site once, with the CLI in a subprocess and the built-in
+    renderer, into temporary folders."""
+    root = tmp_path_factory.mktemp("small_site")
+    matrix = root / "site.yml"
+    matrix.write_text(SMALL_MATRIX, encoding="utf-8")
+    site, build_dir = root / "site", root / "build"
+    command = [
+        sys.executable,
+        "-m",
+        "finsam.cli",
+        "build",
+        "--data",
+        str(SMALL_DATASET),
+        "--out",
+        str(site),
+        "--build-dir",
+        str(build_dir),
+        "--params",
+        str(matrix),
+        "--renderer",
+        "builtin",
+    ]
+    done = subprocess.run(
+        command, cwd=root, capture_output=True, text=True, timeout=600, check=False
+    )
+    log = f"$ {' '.join(command)}\n--- stdout\n{done.stdout}\n--- stderr\n{done.stderr}"
+    assert done.returncode == 0, f"finsam build failed (exit {done.returncode})\n{log}"
+    assert (site / "index.html").is_file(), f"no index.html in {site}\n{log}"
+    return SmallBuild(SMALL_DATASET, site, build_dir, log)
+
+
+@pytest.fixture(scope="session")
+def small_site(small_build: SmallBuild) -> Path:
+    """The rendered site of the small dataset (year 2022; Insjöriket, Mölndal, Partille)."""
+    return small_build.site

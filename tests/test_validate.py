@@ -1,0 +1,233 @@
+"""Validation against the data contract: each rule, many errors in one run, CSV and XLSX."""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from finsam.errors import InvalidDataset
+from finsam.store import Store, ingest
+from finsam.dataset import load_dataset
+from finsam.validate import validate_dataset
+
+SMALL = Path(__file__).parent / "fixtures" / "small"
+FINSAM = Path(sys.executable).parent / "finsam"
+
+
+@pytest.fixture
+def dataset(tmp_path) -> Path:
+    target = tmp_path / "data"
+    shutil.copytree(SMALL, target)
+    return target
+
+
+def edit(folder: Path, table: str, row: int, column: str, value: str) -> None:
+    """Set one cell; ``row`` is the spreadsheet row number (header = 1)."""
+    file = folder / f"{table}.csv"
+    with file.open(encoding="utf-8", newline="") as f:
+        rows = list(csv.reader(f))
+    rows[row - 1][rows[0].index(column)] = value
+    with file.open("w", encoding="utf-8", newline="") as f:
+        csv.writer(f, lineterminator="\n").writerows(rows)
+
+
+def found(folder: Path) -> set[tuple]:
+    return {(v.source, v.row, v.column, v.value) for v in validate_dataset(folder)}
+
+
+def test_the_handmade_dataset_is_valid():
+    assert validate_dataset(SMALL) == []
+
+
+def test_the_embedded_example_is_valid():
+    assert validate_dataset(Path(__file__).parents[1] / "data" / "example") == []
+
+
+# Row numbers: header is row 1, D01 is row 2, ... D11 is row 12.
+RULES = [
+    ("deltaganden", 2, "kon", "kvinn", "one of kvinna, man, okant"),
+    ("deltaganden", 3, "startdatum", "2022-13-01", "a date YYYY-MM-DD"),
+    ("deltaganden", 3, "startdatum", "10/01/2022", "a date YYYY-MM-DD"),
+    ("deltaganden", 4, "insats", "", "a value (this column is required)"),
+    ("deltaganden", 4, "insats", "Okänd", "an insats listed in insatser for the same förbund"),
+    ("deltaganden", 4, "insats", "Kunskapsdialoger", "with typ individinriktad"),
+    ("deltaganden", 5, "kommun", "Atlantis", "a kommun as 4-digit SCB kommunkod or name"),
+    ("deltaganden", 5, "kommun", "9999", "a kommun as 4-digit SCB kommunkod or name"),
+    ("deltaganden", 2, "slutdatum", "2021-01-01", "a date on or after startdatum"),
+    ("deltaganden", 2, "avslutsorsak", "", "an avslutsorsak when slutdatum is set"),
+    ("deltaganden", 3, "avslutsorsak", "sjukdom", "empty while slutdatum is empty"),
+    ("deltaganden", 3, "person_id", "", "a person_id when registrering is personuppgifter"),
+    ("deltaganden", 3, "kommun", "", "a kommun when registrering is personuppgifter"),
+    ("deltaganden", 2, "forsorjning_fore", "forsorjningsstod;lon", "codes separated by ';'"),
+    ("deltaganden", 2, "fodelsear", "19x0", "a year (four digits"),
+    ("deltaganden", 2, "fodelsear", "2030", "a birth year not after the year of startdatum"),
+    ("deltaganden", 2, "registrering", "anonymt", "one of personuppgifter, anonym, volym"),
+    ("deltaganden", 3, "deltagande_id", "D01", "a unique deltagande_id (already on row 2)"),
+    ("deltaganden", 2, "forbund", "Samordningsförbundet Okänt", "a förbund named as in the"),
+    ("remisser", 2, "remittent", "grannen", "one of forsakringskassan"),
+    ("remisser", 2, "startad", "kanske", "one of ja, nej"),
+    ("remisser", 3, "datum", "", "a value (this column is required)"),
+    ("remisser", 3, "insats", "Okänd", "an insats listed in insatser"),
+    ("remisser", 3, "remiss_id", "R1", "a unique remiss_id (already on row 2)"),
+    ("insatser", 2, "typ", "individ", "one of individinriktad, strukturovergripande"),
+    ("insatser", 2, "inriktning", "dialog_kommunikation", "for typ individinriktad one of"),
+    ("insatser", 2, "slutar", "2010", "a year not before startar"),
+    ("strukturdeltagare", 2, "antal", "-3", "a whole number ≥ 0"),
+    ("strukturdeltagare", 3, "antal", "10", "at least kvinnor + man"),
+    ("strukturdeltagare", 2, "insats", "Balder", "with typ strukturovergripande"),
+]
+
+
+@pytest.mark.parametrize(("table", "row", "column", "value", "expected"), RULES)
+def test_each_rule_names_file_row_column_value_and_expectation(
+    dataset, table, row, column, value, expected
+):
+    edit(dataset, table, row, column, value)
+    violations = validate_dataset(dataset)
+    hits = [v for v in violations
+            if (v.source, v.row, v.column) == (f"{table}.csv", row, column) and expected in v.expected]
+    assert hits, f"no violation with {expected!r}; got {[str(v) for v in violations]}"
+    assert hits[0].value == value
+    assert f"{table}.csv, row {row}, column {column}" in str(hits[0])
+
+
+def test_five_different_errors_in_one_file_are_all_reported(dataset):
+    edit(dataset, "deltaganden", 2, "kon", "kvinn")
+    edit(dataset, "deltaganden", 3, "startdatum", "2022-02-30")
+    edit(dataset, "deltaganden", 4, "insats", "Okänd")
+    edit(dataset, "deltaganden", 5, "kommun", "Atlantis")
+    edit(dataset, "deltaganden", 7, "slutdatum", "2020-01-01")
+    got = found(dataset)
+    assert ("deltaganden.csv", 2, "kon", "kvinn") in got
+    assert ("deltaganden.csv", 3, "startdatum", "2022-02-30") in got
+    assert ("deltaganden.csv", 4, "insats", "Okänd") in got
+    assert ("deltaganden.csv", 5, "kommun", "Atlantis") in got
+    assert ("deltaganden.csv", 7, "slutdatum", "2020-01-01") in got
+    assert len(got) == 5
+
+
+def test_missing_column_and_missing_file(dataset):
+    file = dataset / "remisser.csv"
+    rows = list(csv.reader(file.open(encoding="utf-8")))
+    keep = [i for i, name in enumerate(rows[0]) if name != "remittent"]
+    with file.open("w", encoding="utf-8", newline="") as f:
+        csv.writer(f, lineterminator="\n").writerows([[r[i] for i in keep] for r in rows])
+    (dataset / "strukturdeltagare.csv").unlink()
+    messages = [str(v) for v in validate_dataset(dataset)]
+    assert any("remisser.csv, row 1, column remittent" in m and "a column named remittent" in m
+               for m in messages)
+    assert any(m.startswith("strukturdeltagare.csv") and "a file strukturdeltagare.csv" in m
+               for m in messages)
+
+
+def test_row_with_wrong_number_of_fields(dataset):
+    with (dataset / "remisser.csv").open("a", encoding="utf-8") as f:
+        f.write("R9,Samordningsförbundet Insjöriket,2022-01-01\n")
+    hits = [v for v in validate_dataset(dataset) if v.row == 8]
+    assert len(hits) == 1 and "8 comma-separated fields" in hits[0].expected
+
+
+def test_not_utf8(dataset):
+    (dataset / "insatser.csv").write_bytes("forbund,insats\nFörbund,x\n".encode("latin-1"))
+    hits = [v for v in validate_dataset(dataset) if v.source == "insatser.csv"]
+    assert hits and hits[0].expected == "UTF-8 text" and hits[0].row == 2
+
+
+def test_kommun_accepted_as_code_name_or_with_suffix(dataset):
+    edit(dataset, "deltaganden", 2, "kommun", "Mölndals stad")
+    edit(dataset, "deltaganden", 3, "kommun", "partille kommun")
+    edit(dataset, "remisser", 2, "kommun", "0114")
+    assert validate_dataset(dataset) == []
+    tables = load_dataset(dataset).tables
+    assert tables["deltaganden"]["kommun"].iloc[:2].tolist() == ["1481", "1402"]
+    assert tables["remisser"]["kommun"].iloc[0] == "0114"
+
+
+def workbook_from(folder: Path, target: Path) -> Path:
+    book = openpyxl.Workbook()
+    book.remove(book.active)
+    for file in sorted(folder.glob("*.csv")):
+        sheet = book.create_sheet(file.stem)
+        for row in csv.reader(file.open(encoding="utf-8")):
+            sheet.append([int(c) if c.isdigit() and len(c) != 4 else c for c in row])
+    book.save(target)
+    return target
+
+
+def test_xlsx_workbook_valid_and_with_errors(dataset, tmp_path):
+    good = workbook_from(dataset, tmp_path / "good.xlsx")
+    assert validate_dataset(good) == []
+    edit(dataset, "remisser", 4, "kon", "x")
+    edit(dataset, "insatser", 3, "inriktning", "")
+    bad = workbook_from(dataset, tmp_path / "bad.xlsx")
+    got = {(v.source, v.row, v.column, v.value) for v in validate_dataset(bad)}
+    assert got == {("bad.xlsx, sheet remisser", 4, "kon", "x"),
+                   ("bad.xlsx, sheet insatser", 3, "inriktning", "")}
+
+
+def test_xlsx_real_dates_and_numbers_are_read_as_the_contract_says(dataset, tmp_path):
+    import datetime as dt
+
+    book = workbook_from(dataset, tmp_path / "typed.xlsx")
+    wb = openpyxl.load_workbook(book)
+    wb["remisser"]["C2"] = dt.datetime(2022, 1, 5)
+    wb["remisser"]["D2"] = 1481
+    wb.save(book)
+    assert validate_dataset(book) == []
+    refs = load_dataset(book).tables["remisser"]
+    assert str(refs["datum"].iloc[0].date()) == "2022-01-05"
+    assert refs["kommun"].iloc[0] == "1481"
+    wb["remisser"]["C2"] = "5 januari"
+    wb.save(book)
+    assert {(v.row, v.column) for v in validate_dataset(book)} == {(2, "datum")}
+
+
+def digest(folder: Path) -> str:
+    return hashlib.sha256(b"".join(p.read_bytes() for p in sorted(folder.iterdir()))).hexdigest()
+
+
+def test_invalid_dataset_is_not_ingested_and_input_untouched(dataset, tmp_path):
+    edit(dataset, "deltaganden", 2, "kon", "kvinn")
+    before = digest(dataset)
+    with pytest.raises(InvalidDataset) as caught:
+        load_dataset(dataset)
+    assert len(caught.value.violations) == 1
+    assert digest(dataset) == before
+    assert not (tmp_path / "store.duckdb").exists()
+
+
+def test_store_replaced_atomically_and_readable(tmp_path):
+    store_path = ingest(load_dataset(SMALL), tmp_path / "store.duckdb")
+    store = Store(store_path)
+    assert store.forbund_in_data() == ["Samordningsförbundet Insjöriket"]
+    assert len(store.participations()) == 11
+    assert store.meta()["synthetic"] is True
+    ingest(load_dataset(SMALL), store_path)  # replacing an existing store works
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["store.duckdb"]
+
+
+def run_cli(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([str(FINSAM), *args], capture_output=True, text=True, check=False)
+
+
+def test_cli_validate_exit_codes_and_no_traceback(dataset):
+    ok = run_cli("validate", str(dataset))
+    assert ok.returncode == 0 and "valid" in ok.stdout
+    edit(dataset, "deltaganden", 2, "kon", "kvinn")
+    edit(dataset, "remisser", 2, "datum", "igår")
+    bad = run_cli("validate", str(dataset))
+    assert bad.returncode == 1
+    assert "deltaganden.csv, row 2, column kon: value 'kvinn' — expected one of kvinna" in bad.stderr
+    assert "remisser.csv, row 2, column datum: value 'igår' — expected a date YYYY-MM-DD" in bad.stderr
+    assert "2 violation(s) in 2 file(s)" in bad.stderr
+    assert "Traceback" not in bad.stderr + bad.stdout
+    missing = run_cli("validate", str(dataset / "nowhere"))
+    assert missing.returncode == 1 and "no such dataset" in missing.stderr
+    assert "Traceback" not in missing.stderr
