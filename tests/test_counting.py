@@ -42,7 +42,14 @@ def test_flow_of_the_forbund_2022(small):
 def test_flow_keeps_category_order(small):
     flow = flows.participant_flow(small["deltaganden"], 2022)
     assert list(dict.fromkeys(flow["kategori"])) == [
-        "samtliga", "unika", "nya", "pagaende", "avslutade", "anonyma", "volym"]
+        "samtliga",
+        "unika",
+        "nya",
+        "pagaende",
+        "avslutade",
+        "anonyma",
+        "volym",
+    ]
     assert list(dict.fromkeys(flow["kon"])) == ["kvinna", "man", "totalt"]
 
 
@@ -138,10 +145,12 @@ def test_unknown_gender_gets_its_own_column_only_when_present(small):
 
 
 def test_year_membership_boundaries():
-    frame = pd.DataFrame({
-        "startdatum": pd.to_datetime(["2022-12-31", "2021-01-01", "2023-01-01", "2020-05-05"]),
-        "slutdatum": pd.to_datetime(["2023-02-01", "2022-01-01", None, "2021-12-31"]),
-    })
+    frame = pd.DataFrame(
+        {
+            "startdatum": pd.to_datetime(["2022-12-31", "2021-01-01", "2023-01-01", "2020-05-05"]),
+            "slutdatum": pd.to_datetime(["2023-02-01", "2022-01-01", None, "2021-12-31"]),
+        }
+    )
     assert periods.active_in_year(frame, 2022).tolist() == [True, True, False, False]
     assert periods.ongoing_on(frame, dt.date(2022, 1, 1)).tolist() == [False, False, False, False]
     assert periods.ongoing_on(frame, dt.date(2021, 12, 31)).tolist() == [False, True, False, False]

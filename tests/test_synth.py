@@ -20,7 +20,7 @@ def test_regenerated_example_is_identical_to_the_committed_one(tmp_path):
     out = write_dataset(tmp_path / "example", seed=DEFAULT_SEED)
     names = sorted(p.name for p in EXAMPLE.iterdir())
     assert sorted(p.name for p in out.iterdir()) == names
-    match, mismatch, errors = filecmp.cmpfiles(EXAMPLE, out, names, shallow=False)
+    _match, mismatch, errors = filecmp.cmpfiles(EXAMPLE, out, names, shallow=False)
     assert mismatch == [] and errors == []
 
 

@@ -12,9 +12,9 @@ from pathlib import Path
 import openpyxl
 import pytest
 
+from finsam.dataset import load_dataset
 from finsam.errors import InvalidDataset
 from finsam.store import Store, ingest
-from finsam.dataset import load_dataset
 from finsam.validate import validate_dataset
 
 SMALL = Path(__file__).parent / "fixtures" / "small"
@@ -91,8 +91,11 @@ def test_each_rule_names_file_row_column_value_and_expectation(
 ):
     edit(dataset, table, row, column, value)
     violations = validate_dataset(dataset)
-    hits = [v for v in violations
-            if (v.source, v.row, v.column) == (f"{table}.csv", row, column) and expected in v.expected]
+    hits = [
+        v
+        for v in violations
+        if (v.source, v.row, v.column) == (f"{table}.csv", row, column) and expected in v.expected
+    ]
     assert hits, f"no violation with {expected!r}; got {[str(v) for v in violations]}"
     assert hits[0].value == value
     assert f"{table}.csv, row {row}, column {column}" in str(hits[0])
@@ -121,10 +124,14 @@ def test_missing_column_and_missing_file(dataset):
         csv.writer(f, lineterminator="\n").writerows([[r[i] for i in keep] for r in rows])
     (dataset / "strukturdeltagare.csv").unlink()
     messages = [str(v) for v in validate_dataset(dataset)]
-    assert any("remisser.csv, row 1, column remittent" in m and "a column named remittent" in m
-               for m in messages)
-    assert any(m.startswith("strukturdeltagare.csv") and "a file strukturdeltagare.csv" in m
-               for m in messages)
+    assert any(
+        "remisser.csv, row 1, column remittent" in m and "a column named remittent" in m
+        for m in messages
+    )
+    assert any(
+        m.startswith("strukturdeltagare.csv") and "a file strukturdeltagare.csv" in m
+        for m in messages
+    )
 
 
 def test_row_with_wrong_number_of_fields(dataset):
@@ -168,8 +175,10 @@ def test_xlsx_workbook_valid_and_with_errors(dataset, tmp_path):
     edit(dataset, "insatser", 3, "inriktning", "")
     bad = workbook_from(dataset, tmp_path / "bad.xlsx")
     got = {(v.source, v.row, v.column, v.value) for v in validate_dataset(bad)}
-    assert got == {("bad.xlsx, sheet remisser", 4, "kon", "x"),
-                   ("bad.xlsx, sheet insatser", 3, "inriktning", "")}
+    assert got == {
+        ("bad.xlsx, sheet remisser", 4, "kon", "x"),
+        ("bad.xlsx, sheet insatser", 3, "inriktning", ""),
+    }
 
 
 def test_xlsx_real_dates_and_numbers_are_read_as_the_contract_says(dataset, tmp_path):
@@ -224,8 +233,12 @@ def test_cli_validate_exit_codes_and_no_traceback(dataset):
     edit(dataset, "remisser", 2, "datum", "igår")
     bad = run_cli("validate", str(dataset))
     assert bad.returncode == 1
-    assert "deltaganden.csv, row 2, column kon: value 'kvinn' — expected one of kvinna" in bad.stderr
-    assert "remisser.csv, row 2, column datum: value 'igår' — expected a date YYYY-MM-DD" in bad.stderr
+    assert (
+        "deltaganden.csv, row 2, column kon: value 'kvinn' — expected one of kvinna" in bad.stderr
+    )
+    assert (
+        "remisser.csv, row 2, column datum: value 'igår' — expected a date YYYY-MM-DD" in bad.stderr
+    )
     assert "2 violation(s) in 2 file(s)" in bad.stderr
     assert "Traceback" not in bad.stderr + bad.stdout
     missing = run_cli("validate", str(dataset / "nowhere"))

@@ -1,0 +1,178 @@
+"""The pipeline end to end without a browser: cache, single runs, bad input, atomic output,
+and the notebooks' own defaults."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import nbformat
+import pytest
+from nbclient import NotebookClient
+
+from finsam.build import build_site, prepare_store
+from finsam.paths import DEFAULT_BUILD_DIR, EXAMPLE_DATASET, NOTEBOOK_DIR
+
+SMALL = Path(__file__).parent / "fixtures" / "small"
+FINSAM = Path(sys.executable).parent / "finsam"
+MATRIX = """years: [2022]
+forbund:
+  - name: Samordningsförbundet Insjöriket
+    kommuner: [Mölndal]
+"""
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    root = tmp_path_factory.mktemp("build")
+    (root / "matrix.yml").write_text(MATRIX, encoding="utf-8")
+    first = build_site(SMALL, root / "site", root / "build", root / "matrix.yml", "builtin")
+    return root, first
+
+
+def test_first_build_executes_every_run(built):
+    root, first = built
+    assert [r.run.page for r in first.results] == [
+        "forbund/2022/samordningsforbundet-insjoriket",
+        "kommun/2022/molndal",
+    ]
+    assert first.executed == 2
+    for page in (
+        "index",
+        "metod",
+        "forbund/2022/samordningsforbundet-insjoriket",
+        "kommun/2022/molndal",
+    ):
+        assert (root / "site" / f"{page}.html").is_file()
+    assert (root / "site" / "kommun/2022/molndal.pdf").read_bytes().startswith(b"%PDF")
+
+
+def test_unchanged_rebuild_executes_nothing(built):
+    root, _ = built
+    again = build_site(SMALL, root / "site", root / "build", root / "matrix.yml", "builtin")
+    assert again.executed == 0
+    assert (root / "site" / "index.html").is_file()
+
+
+def test_executed_notebook_records_its_provenance(built):
+    _root, first = built
+    nb = nbformat.read(first.results[0].path, as_version=4)
+    meta = nb.metadata["finsam"]
+    assert meta["run"]["year"] == 2022 and len(meta["cache_key"]) == 64
+    assert nb.metadata["papermill"]["parameters"]["forbund"] == "Samordningsförbundet Insjöriket"
+
+
+def test_invalid_data_stops_the_build_and_keeps_the_site(built, tmp_path):
+    root, _ = built
+    bad = tmp_path / "bad"
+    bad.mkdir()
+    for file in SMALL.iterdir():
+        (bad / file.name).write_bytes(file.read_bytes())
+    text = (bad / "remisser.csv").read_text(encoding="utf-8").replace(",kvinna,", ",kvina,", 1)
+    (bad / "remisser.csv").write_text(text, encoding="utf-8")
+    before = (root / "site" / "index.html").read_bytes()
+    done = subprocess.run(
+        [
+            str(FINSAM),
+            "build",
+            "--data",
+            str(bad),
+            "--out",
+            str(root / "site"),
+            "--build-dir",
+            str(root / "build"),
+            "--params",
+            str(root / "matrix.yml"),
+            "--renderer",
+            "builtin",
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 1
+    assert "remisser.csv, row 2, column kon: value 'kvina'" in done.stderr
+    assert "nothing was ingested" in done.stderr
+    assert "Traceback" not in done.stderr
+    assert (root / "site" / "index.html").read_bytes() == before
+
+
+def test_unknown_forbund_in_the_matrix_is_a_clear_error(tmp_path):
+    matrix = tmp_path / "m.yml"
+    matrix.write_text("years: [2022]\nforbund: [Samordningsförbundet Göteborg]\n", encoding="utf-8")
+    done = subprocess.run(
+        [
+            str(FINSAM),
+            "build",
+            "--data",
+            str(SMALL),
+            "--out",
+            str(tmp_path / "s"),
+            "--build-dir",
+            str(tmp_path / "b"),
+            "--params",
+            str(matrix),
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 1
+    assert "förbund 'Samordningsförbundet Göteborg' has no data" in done.stderr
+    assert not (tmp_path / "s").exists()
+
+
+def test_run_one_kommun_report(tmp_path):
+    done = subprocess.run(
+        [
+            str(FINSAM),
+            "run",
+            "kommun",
+            "--year",
+            "2022",
+            "--kommun",
+            "Partille",
+            "--data",
+            str(SMALL),
+            "--out",
+            str(tmp_path / "one"),
+            "--build-dir",
+            str(tmp_path / "b"),
+            "--renderer",
+            "builtin",
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    page = (tmp_path / "one" / "kommun/2022/partille.html").read_text(encoding="utf-8")
+    assert '<h1 class="title">Partille 2022</h1>' in page
+    # Partille 2022 pågående: D05 and D06 (hand-worked), 1 woman and 1 man.
+    assert (
+        '<tr><th scope="row">Pågående</th><td class="num">1</td><td class="num">1</td>'
+        '<td class="num">2</td></tr>'
+    ) in page
+
+
+@pytest.mark.parametrize("name", ["forbund", "kommun"])
+def test_notebooks_run_top_to_bottom_with_their_defaults(name):
+    """As an evaluator in JupyterLab: default parameters, default store, kernel 'finsam'."""
+    prepare_store(EXAMPLE_DATASET, DEFAULT_BUILD_DIR)
+    nb = nbformat.read(NOTEBOOK_DIR / f"{name}.ipynb", as_version=4)
+    assert nb.metadata["kernelspec"]["name"] == "finsam"
+    assert any("parameters" in c.metadata.get("tags", []) for c in nb.cells)
+    NotebookClient(
+        nb, kernel_name="finsam", resources={"metadata": {"path": str(NOTEBOOK_DIR)}}, timeout=300
+    ).execute()
+    html = "".join(
+        o.get("data", {}).get("text/html", "")
+        for c in nb.cells
+        if c.cell_type == "code"
+        for o in c.outputs
+    )
+    assert 'id="deltagarflode"' in html
+    assert all(
+        not c.get("outputs") or all(o.output_type != "error" for o in c.outputs) for c in nb.cells
+    )
