@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import html
 from collections.abc import Mapping
+from decimal import ROUND_HALF_UP, Decimal
 
 import pandas as pd
 
@@ -35,6 +36,27 @@ MONTHS = (
 def swedish_int(value: int) -> str:
     """``17501`` → ``17 501`` (no-break space)."""
     return f"{int(value):,}".replace(",", NBSP)
+
+
+def round_half_up(value: float, digits: int = 0) -> Decimal:
+    """Round as the seeds do, halves away from zero: ``33.5`` → ``34``, ``2.45`` → ``2.5``.
+
+    Goes through the shortest decimal text of the float, so ``2.675`` rounds to ``2.68``."""
+    step = Decimal(1).scaleb(-digits)
+    return Decimal(repr(float(value))).quantize(step, rounding=ROUND_HALF_UP)
+
+
+def swedish_percent(share: float) -> str:
+    """A share in percent (unrounded, e.g. ``34.47``) as printed: ``34 %``."""
+    return f"{round_half_up(share)}{NBSP}%"
+
+
+def swedish_decimal(value: float, digits: int = 1) -> str:
+    """``7.66`` → ``7,7``; ``-12.39`` → ``-12,4`` (half away from zero)."""
+    rounded = round_half_up(value, digits)
+    sign = "-" if rounded < 0 else ""
+    whole, _, frac = str(abs(rounded)).partition(".")
+    return f"{sign}{swedish_int(int(whole))}{',' + frac if frac else ''}"
 
 
 def swedish_date(day: dt.date | pd.Timestamp) -> str:
