@@ -12,6 +12,7 @@ import matplotlib.pyplot as plt
 import pandas as pd
 import seaborn as sns
 from matplotlib.figure import Figure
+from matplotlib.ticker import MaxNLocator
 
 from finsam.codes import KON
 
@@ -46,6 +47,7 @@ def grouped_bars(
             ax=ax,
             orient="h" if horizontal else "v",
         )
+        (ax.xaxis if horizontal else ax.yaxis).set_major_locator(MaxNLocator(integer=True))
         ax.set_title(title, fontsize=11, loc="left")
         ax.set_xlabel("Antal" if horizontal else "")
         ax.set_ylabel("" if horizontal else "Antal")

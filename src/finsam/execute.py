@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import subprocess
 import sys
 import tempfile
 import uuid
@@ -35,7 +36,12 @@ PACKAGE_DIR = Path(__file__).resolve().parent
 
 class LocalKernelManager(AsyncKernelManager):
     """A kernel on this machine over IPC sockets in the Jupyter runtime folder: nothing listens on
-    a network port, and the kernel has no reason to warn about unencrypted TCP."""
+    a network port. The kernel's own log (start-up notes, the interrupt at shutdown) is not shown;
+    what a cell prints or raises is still captured in the executed notebook."""
+
+    async def _async_pre_start_kernel(self, **kw):
+        kw.setdefault("stderr", subprocess.DEVNULL)
+        return await super()._async_pre_start_kernel(**kw)
 
     @default("transport")
     def _default_transport(self) -> str:

@@ -51,13 +51,15 @@ def index_markdown(results: Iterable[RunResult], meta: dict) -> str:
         "",
     ]
     for year, of_year in groupby(runs, key=lambda r: r.year):
-        lines += [f"## {year}", ""]
+        lines += [f"## {year} {{#ar-{year}}}", ""]
         for kind, of_kind in groupby(of_year, key=lambda r: r.kind):
             lines += ["### Förbund" if kind == "forbund" else "### Kommuner", ""]
             lines += [f"- [{run.name}]({run.page}.html)" for run in of_kind]
             lines.append("")
     if meta.get("fingerprint"):
         lines += [
+            "## Om sidan {#om-sidan}",
+            "",
             f"Byggd med finsam {meta.get('finsam_version', '')} från data med kontrollsumma "
             f"`{meta['fingerprint'][:12]}`.",
             "",
