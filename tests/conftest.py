@@ -11,9 +11,11 @@ import pytest
 
 SMALL_DATASET = Path(__file__).resolve().parent / "fixtures" / "small"
 
-# Run matrix of the small site: one year, the förbund and two of its member kommuner.
+# Run matrix of the small site: one year, the national page, the förbund and two of its
+# member kommuner.
 SMALL_MATRIX = """\
 years: [2022]
+riket: true
 forbund:
   - name: Samordningsförbundet Insjöriket
     kommuner: [Mölndal, Partille]
@@ -33,10 +35,15 @@ class SmallBuild:
 @pytest.fixture(scope="session")
 def small_build(tmp_path_factory: pytest.TempPathFactory) -> SmallBuild:
     """Build the small dataset's site once, with the CLI in a subprocess and the built-in
-    renderer, into temporary folders."""
+    renderer, into temporary folders. Every count of the small dataset is below the default
+    suppression threshold, so this build publishes them unprotected (threshold 0, an internal
+    build) to let the tests read the hand-worked numbers; the protected pages are checked in
+    tests/test_build.py."""
     root = tmp_path_factory.mktemp("small_site")
     matrix = root / "site.yml"
     matrix.write_text(SMALL_MATRIX, encoding="utf-8")
+    disclosure = root / "disclosure.yml"
+    disclosure.write_text("threshold: 0\n", encoding="utf-8")
     site, build_dir = root / "site", root / "build"
     command = [
         sys.executable,
@@ -53,6 +60,8 @@ def small_build(tmp_path_factory: pytest.TempPathFactory) -> SmallBuild:
         str(matrix),
         "--renderer",
         "builtin",
+        "--disclosure",
+        str(disclosure),
     ]
     done = subprocess.run(
         command, cwd=root, capture_output=True, text=True, timeout=600, check=False

@@ -123,7 +123,31 @@ def test_unknown_forbund_in_the_matrix_is_a_clear_error(tmp_path):
     assert not (tmp_path / "s").exists()
 
 
+def test_protected_pages_hide_the_small_counts(built):
+    root, _ = built
+    page = (root / "site" / "kommun/2022/molndal.html").read_text(encoding="utf-8")
+    # Mölndal 2022 samtliga is 2 / 1 / 3 (hand-worked): all below 5, so all shown as "..".
+    assert (
+        '<tr><th scope="row">Samtliga</th><td class="num">..</td><td class="num">..</td>'
+        '<td class="num">..</td></tr>'
+    ) in page
+    assert "antal från 1 till och med 4" in page
+    assert "har .. deltagare (varav .. unika) skrivna i Mölndal" in page
+    forbund = (root / "site" / "forbund/2022/samordningsforbundet-insjoriket.html").read_text(
+        encoding="utf-8"
+    )
+    # Zeros are shown (nobody was referred by Arbetsförmedlingen in 2022), but their shares are
+    # withheld: the column totals (3 women, 2 men) are suppressed; the overall total 5 is shown.
+    assert (
+        '<tr><th scope="row">Arbetsförmedlingen</th><td class="num">0</td>'
+        '<td class="num">..</td><td class="num">0</td><td class="num">..</td>'
+        '<td class="num">0</td><td class="num">0\u00a0%</td></tr>'
+    ) in forbund
+
+
 def test_run_one_kommun_report(tmp_path):
+    open_disclosure = tmp_path / "open.yml"
+    open_disclosure.write_text("threshold: 0\n", encoding="utf-8")
     done = subprocess.run(
         [
             str(FINSAM),
@@ -141,12 +165,15 @@ def test_run_one_kommun_report(tmp_path):
             str(tmp_path / "b"),
             "--renderer",
             "builtin",
+            "--disclosure",
+            str(open_disclosure),
         ],
         capture_output=True,
         text=True,
         check=False,
     )
     assert done.returncode == 0, done.stderr
+    assert "small counts are NOT protected" in done.stderr
     page = (tmp_path / "one" / "kommun/2022/partille.html").read_text(encoding="utf-8")
     assert '<h1 class="title">Partille 2022</h1>' in page
     # Partille 2022 pågående: D05 and D06 (hand-worked), 1 woman and 1 man.

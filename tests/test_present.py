@@ -8,9 +8,17 @@ from pathlib import Path
 import pandas as pd
 
 from finsam import flows, prose, referrals
+from finsam.catalog import BY_ID, protect
 from finsam.codes import DELTAGARFLODE
 from finsam.dataset import load_dataset
-from finsam.present import NBSP, html_table, swedish_date, swedish_int, wide_by_gender
+from finsam.present import (
+    NBSP,
+    protected_html,
+    swedish_date,
+    swedish_decimal,
+    swedish_int,
+    swedish_percent,
+)
 
 SMALL = Path(__file__).parent / "fixtures" / "small"
 
@@ -23,29 +31,55 @@ def test_swedish_numbers_and_dates():
     assert swedish_date(pd.Timestamp(2023, 1, 4)) == "4 januari 2023"
 
 
-def test_wide_table_has_labels_in_order():
+def test_percent_and_decimal_round_half_up():
+    assert swedish_percent(33.5) == f"34{NBSP}%"
+    assert swedish_percent(100 * 2878 / 9489) == f"30{NBSP}%"
+    assert swedish_percent(0.49) == f"0{NBSP}%"
+    assert swedish_decimal(-7.69) == "-7,7"
+    assert swedish_decimal(-0.04) == "0,0"
+    assert swedish_decimal(12345.25) == f"12{NBSP}345,3"
+
+
+def referral_table(threshold: int):
     tidy = pd.DataFrame(
         {
-            "kategori": ["b", "b", "b", "a", "a", "a"],
+            "kategori": ["a"] * 3 + ["b"] * 3,
             "kon": ["kvinna", "man", "totalt"] * 2,
-            "antal": [1, 2, 3, 4, 5, 9],
+            "antal": [1200, 30, 1230, 2, 40, 42],
         }
     )
-    wide = wide_by_gender(tidy, {"a": "Alfa", "b": "Beta"})
-    assert list(wide.index) == ["Beta", "Alfa"]
-    assert list(wide.columns) == ["Kvinnor", "Män", "Totalt"]
-    assert wide.loc["Alfa", "Totalt"] == 9
+    return protect(tidy, BY_ID["remisser_remittent"], threshold)
 
 
-def test_html_table_is_accessible_and_escaped():
-    tidy = pd.DataFrame(
-        {"kategori": ["x"] * 3, "kon": ["kvinna", "man", "totalt"], "antal": [1200, 3, 1203]}
+def test_protected_table_html_shows_dots_shares_and_total_row():
+    html = protected_html(
+        referral_table(4), {"a": "A & B", "b": "Beta"}, "Tabell <1>", "Grupp", "t1"
     )
-    html = html_table(wide_by_gender(tidy, {"x": "A & B"}), "Tabell <1>", "Grupp", "t1")
     assert '<table class="finsam-table" id="t1">' in html
     assert "<caption>Tabell &lt;1&gt;</caption>" in html
-    assert '<th scope="row">A &amp; B</th>' in html
-    assert f'<td class="num">1{NBSP}200</td>' in html
+    assert '<th scope="col" class="num">Andel kvinnor</th>' in html
+    # Beta women 2 is suppressed (primary); its row then needs a second hidden cell: Beta men 40
+    # (the smallest non-zero part); the men's column then needs one: A men 30; and A's row then
+    # one more: A women 1 200. Row totals and column totals stay shown.
+    assert (
+        '<tr><th scope="row">Beta</th><td class="num">..</td><td class="num">..</td>'
+        '<td class="num">..</td><td class="num">..</td><td class="num">42</td>'
+        f'<td class="num">3{NBSP}%</td></tr>'
+    ) in html
+    assert (
+        '<tr><th scope="row">A &amp; B</th><td class="num">..</td><td class="num">..</td>'
+        '<td class="num">..</td><td class="num">..</td>'
+        f'<td class="num">1{NBSP}230</td><td class="num">97{NBSP}%</td></tr>'
+    ) in html
+    assert f'<tr class="total"><th scope="row">Totalt</th><td class="num">1{NBSP}202</td>' in html
+
+
+def test_protected_table_without_suppression():
+    html = protected_html(referral_table(0), {"a": "A", "b": "B"}, "T", "Grupp", "t2", shares=False)
+    assert (
+        '<tr><th scope="row">B</th><td class="num">2</td><td class="num">40</td>'
+        '<td class="num">42</td></tr>'
+    ) in html
 
 
 def test_flow_text_states_the_hand_worked_numbers():
@@ -66,7 +100,7 @@ def test_flow_text_states_the_hand_worked_numbers():
 
 def test_referral_text():
     refs = load_dataset(SMALL).tables["remisser"]
-    table = referrals.referrals_by_party(refs, 2022)
+    table = protect(referrals.referrals_by_party(refs, 2022), BY_ID["remisser_remittent"], 0)
     text = prose.referral_summary(table, 2022, referrals.last_referral_date(refs, 2022))
     assert text == (
         "Under 2022 har förbundet tagit emot 5 remisser (3 kvinnor och 2 män). "

@@ -114,7 +114,9 @@ def test_reader_navigates_from_index_to_forbund_and_kommun(page: Page, small_sit
     expect(page).to_have_title(re.compile(rf"^{FORBUND} 2022"))
     assert row_values(page, "deltagarflode", "Samtliga") == kmt(3, 2, 5)
     assert row_values(page, "deltagarflode", "Unika") == kmt(2, 2, 4)
-    assert row_values(page, "remisser-kommun", "Mölndal") == kmt(2, 1, 3)
+    # Shares are of the column totals (3 women, 2 men, 5 referrals): 2/3, 1/2, 3/5.
+    assert row_values(page, "remisser-kommun", "Mölndal") == {
+        **kmt(2, 1, 3), "Andel kvinnor": "67 %", "Andel män": "50 %", "Andel totalt": "60 %"}
 
     page.go_back()
     expect(page).to_have_url(re.compile(r"/index\.html$"))
@@ -122,7 +124,9 @@ def test_reader_navigates_from_index_to_forbund_and_kommun(page: Page, small_sit
     expect(page).to_have_url(re.compile(re.escape(MOLNDAL_PAGE) + "$"))
     expect(page.get_by_role("heading", level=1)).to_have_text("Mölndal 2022")
     assert row_values(page, "deltagarflode", "Pågående") == kmt(1, 0, 1)
-    assert row_values(page, "remisser-remittent", "Psykiatrin") == kmt(2, 0, 2)
+    # Mölndal's referrals: 2 women (both psykiatrin), 1 man (vårdcentral), 3 in all.
+    assert row_values(page, "remisser-remittent", "Psykiatrin") == {
+        **kmt(2, 0, 2), "Andel kvinnor": "100 %", "Andel män": "0 %", "Andel totalt": "67 %"}
 
 
 # --- 2. no network -------------------------------------------------------------------------------
@@ -475,7 +479,7 @@ def test_site_contains_no_personal_data(small_site: Path):
 def test_executed_notebooks_contain_no_personal_data(small_build):
     notebooks = sorted(small_build.build_dir.rglob("*.ipynb"))
     runs = [p for p in notebooks if "runs" in p.relative_to(small_build.build_dir).parts]
-    assert len(runs) == 3, notebooks
+    assert len(runs) == 4, notebooks  # riket, förbund, Mölndal, Partille
     leaks = {}
     for notebook in notebooks:
         text = notebook_outputs_text(notebook)

@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from finsam import dataset as dataset_module
+from finsam.catalog import DISCLOSURE_PARAMS, load_threshold
 from finsam.errors import FinsamError
 from finsam.execute import RunResult, execute_runs
 from finsam.matrix import Run, plan_runs, read_matrix
@@ -61,11 +62,15 @@ def build_site(
     jobs: int | None = None,
     on_run: Callable[[RunResult], None] | None = None,
     runs: list[Run] | None = None,
+    disclosure: Path = DISCLOSURE_PARAMS,
 ) -> BuildResult:
-    """Build the site (or, with ``runs``, only those pages) from the dataset at ``data``."""
+    """Build the site (or, with ``runs``, only those pages) from the dataset at ``data``, with
+    the suppression threshold of the ``disclosure`` file (default ``params/disclosure.yml``)."""
     store = prepare_store(data, build_dir)
     if runs is None:
         runs = plan_runs(read_matrix(params), store, source=str(params))
+    threshold = load_threshold(Path(disclosure))
+    runs = [replace(run, threshold=threshold) for run in runs]
     if not runs:
         raise FinsamError(f"{params}: the run matrix selects no pages")
     meta = store.meta()

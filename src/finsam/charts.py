@@ -25,13 +25,17 @@ def grouped_bars(
 ) -> Figure:
     """One group of bars per category, one bar per gender and the total (seed 000's charts).
 
-    Categories with no count in any gender are left out of the chart (the table shows them).
+    Categories with no count in any gender are left out of the chart (the table shows them);
+    suppressed (missing) counts get no bar.
     """
     data = tidy.assign(
         kategori=tidy["kategori"].map(lambda c: labels.get(c, c)),
         kon=tidy["kon"].map(KON),
+        antal=tidy["antal"].astype("Float64").astype(float),
     )
-    shown = data.groupby("kategori", sort=False)["antal"].transform("sum") > 0
+    shown = data.groupby("kategori", sort=False)["antal"].transform(
+        lambda v: v.isna().any() or v.sum() > 0
+    )
     data = data[shown]
     order = list(dict.fromkeys(data["kategori"]))
     with sns.axes_style("whitegrid"):
@@ -59,6 +63,32 @@ def grouped_bars(
             bbox_to_anchor=(0.5, -0.12 if not horizontal else -0.25),
         )
         for container in ax.containers:
-            ax.bar_label(container, fontsize=7, padding=1)
+            values = [
+                getattr(bar, "get_width" if horizontal else "get_height")() for bar in container
+            ]
+            ax.bar_label(
+                container,
+                labels=["" if pd.isna(v) else f"{v:.0f}" for v in values],
+                fontsize=7,
+                padding=1,
+            )
+        fig.tight_layout()
+    return fig
+
+
+def lines_over_time(
+    tidy: pd.DataFrame, x: str, y: str, hue: str | None, title: str, ylabel: str
+) -> Figure:
+    """A time series per group (e.g. kvinnor, män, totalt per year), markers on each year."""
+    with sns.axes_style("whitegrid"):
+        fig, ax = plt.subplots(figsize=(7.5, 3.4), dpi=110)
+        palette = GENDER_PALETTE if hue and set(tidy[hue]) <= set(GENDER_PALETTE) else None
+        sns.lineplot(data=tidy, x=x, y=y, hue=hue, marker="o", palette=palette, ax=ax)
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+        ax.set_title(title, fontsize=11, loc="left")
+        ax.set_xlabel("")
+        ax.set_ylabel(ylabel)
+        if hue:
+            ax.legend(title=None, frameon=False)
         fig.tight_layout()
     return fig

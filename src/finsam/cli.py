@@ -7,6 +7,7 @@ command exits 1.
 from __future__ import annotations
 
 import functools
+import os
 import sys
 from pathlib import Path
 from typing import Annotated
@@ -31,6 +32,14 @@ BuildDirOption = Annotated[
     Path, typer.Option("--build-dir", help="Store, executed notebooks, stage.")
 ]
 JobsOption = Annotated[int, typer.Option("--jobs", "-j", help="Parallel runs (0 = one per core).")]
+DisclosureOption = Annotated[
+    Path,
+    typer.Option(
+        "--disclosure",
+        help="YAML file with the suppression 'threshold' (default "
+        "params/disclosure.yml); 0 publishes small counts and is for internal builds only.",
+    ),
+]
 RendererOption = Annotated[
     str, typer.Option("--renderer", help="auto (Quarto if on PATH), quarto or builtin.")
 ]
@@ -59,6 +68,15 @@ def user_errors(command):
             err.print(f"[red]error:[/red] {error}", markup=True, soft_wrap=True)
         except KeyboardInterrupt:
             err.print("interrupted; outputs are left as they were before, rerun to continue")
+        except Exception as error:  # a bug: say so plainly; FINSAM_DEBUG=1 shows the traceback
+            if os.environ.get("FINSAM_DEBUG"):
+                raise
+            err.print(
+                f"[red]internal error:[/red] {type(error).__name__}: {error} (please "
+                "report it; rerun with FINSAM_DEBUG=1 for details)",
+                markup=True,
+            )
+            raise typer.Exit(2) from None
         raise typer.Exit(1)
 
     return wrapper
@@ -108,11 +126,15 @@ def build(
     / "site.yml",
     renderer: RendererOption = "auto",
     jobs: JobsOption = 0,
+    disclosure: DisclosureOption = paths.PARAMS_DIR / "disclosure.yml",
 ):
     """Validate, ingest, execute every run of the matrix and render the site."""
     from finsam.build import build_site
 
-    result = build_site(data, site, build_dir, params, renderer, jobs or None, _progress)
+    _warn_if_unprotected(disclosure)
+    result = build_site(
+        data, site, build_dir, params, renderer, jobs or None, _progress, disclosure=disclosure
+    )
     out.print(
         f"{len(result.results)} pages ({result.executed} executed, "
         f"{len(result.results) - result.executed} unchanged), rendered with "
@@ -123,7 +145,7 @@ def build(
 @app.command()
 @user_errors
 def run(
-    kind: Annotated[str, typer.Argument(help="Report kind: forbund or kommun.")],
+    kind: Annotated[str, typer.Argument(help="Report kind: riket, forbund or kommun.")],
     year: Annotated[int, typer.Option(help="Report year.")],
     kommun: Annotated[
         str | None, typer.Option(help="Kommun name or SCB code (kommun reports).")
@@ -139,26 +161,85 @@ def run(
     ] = paths.DEFAULT_BUILD_DIR / "single",
     build_dir: BuildDirOption = paths.DEFAULT_BUILD_DIR,
     renderer: RendererOption = "auto",
+    disclosure: DisclosureOption = paths.PARAMS_DIR / "disclosure.yml",
 ):
     """Run one report (one notebook, one set of parameters) and render it as HTML and PDF."""
     from finsam.build import build_site, prepare_store
     from finsam.matrix import Run
-    from finsam.pages import resolve_kommun_in_store
+    from finsam.population import kommun_code
 
-    if kind not in ("forbund", "kommun"):
-        raise FinsamError(f"report kind {kind!r}: expected forbund or kommun")
+    if kind not in ("riket", "forbund", "kommun"):
+        raise FinsamError(f"report kind {kind!r}: expected riket, forbund or kommun")
     if kind == "kommun" and not kommun:
         raise FinsamError("a kommun report needs --kommun (name or SCB code)")
     store = prepare_store(data, build_dir)
-    code = resolve_kommun_in_store(store, kommun) if kommun else None
-    forbund = forbund or _forbund_for(store, code)
+    code = kommun_code(kommun) if kommun else None
+    forbund = "" if kind == "riket" else forbund or _forbund_for(store, code)
     name = store.table("kommuner").set_index("kommunkod")["kommun"].get(code) if code else None
     one = Run(kind, year, forbund, code, name, period_end)
+    _warn_if_unprotected(disclosure)
     result = build_site(
-        data, site, build_dir, paths.PARAMS_DIR / "site.yml", renderer, 1, _progress, runs=[one]
+        data,
+        site,
+        build_dir,
+        paths.PARAMS_DIR / "site.yml",
+        renderer,
+        1,
+        _progress,
+        runs=[one],
+        disclosure=disclosure,
     )
     page = result.site / one.page
     out.print(f"notebook: {result.results[0].path}\nhtml:     {page}.html\npdf:      {page}.pdf")
+
+
+@app.command()
+@user_errors
+def tables(
+    level: Annotated[str, typer.Option(help="riket, forbund or kommun.")],
+    year: Annotated[int, typer.Option(help="Report year.")],
+    out_dir: Annotated[Path, typer.Option("--out", help="Folder for the table files.")],
+    name: Annotated[
+        str | None, typer.Option(help="Förbund or kommun name (not for riket).")
+    ] = None,
+    data: DataOption = paths.EXAMPLE_DATASET,
+    fmt: Annotated[str, typer.Option("--format", help="csv or xlsx.")] = "csv",
+    unsuppressed: Annotated[
+        bool,
+        typer.Option("--unsuppressed", help="Internal use only: publish small counts unprotected."),
+    ] = False,
+    period_end: Annotated[str | None, typer.Option(help="Date for 'pågående', YYYY-MM-DD.")] = None,
+    build_dir: BuildDirOption = paths.DEFAULT_BUILD_DIR,
+):
+    """Export every statistics table of one level and year as tidy files (one per table)."""
+    from finsam.build import prepare_store
+    from finsam.catalog import compute_tables, load_threshold
+    from finsam.export import FORMATS, export_tables
+    from finsam.population import population
+
+    if fmt not in FORMATS:
+        raise FinsamError(f"format {fmt!r}: expected one of {', '.join(FORMATS)}")
+    store = prepare_store(data, build_dir)
+    pop = population(store, level, name, year, period_end)
+    threshold = 0 if unsuppressed else load_threshold()
+    if unsuppressed:
+        err.print(
+            "[bold red]warning:[/bold red] --unsuppressed: small counts are NOT protected. "
+            "These files are for internal use only and must not be published."
+        )
+    written = export_tables(compute_tables(pop, threshold), out_dir, fmt)
+    protection = "unsuppressed" if unsuppressed else f"counts 1–{threshold} suppressed"
+    out.print(f"{len(written)} tables for {pop.label} {year} ({protection}) written to {out_dir}")
+
+
+def _warn_if_unprotected(disclosure: Path) -> None:
+    from finsam.catalog import load_threshold
+
+    if load_threshold(disclosure) == 0:
+        err.print(
+            "[bold red]warning:[/bold red] suppression threshold 0: small counts are NOT "
+            "protected. This site is for internal use only and must not be published."
+        )
 
 
 def _forbund_for(store, code: str | None) -> str:

@@ -112,7 +112,6 @@ ALDERSGRUPP: dict[str, str] = {
     "30-44": "30-44 år",
     "45-59": "45-59 år",
     "60-": "60 år -",
-    "okand": "Uppgift saknas",
 }
 
 DELTAGARFLODE: dict[str, str] = {
@@ -126,3 +125,34 @@ DELTAGARFLODE: dict[str, str] = {
 }
 
 JA_NEJ = ("ja", "nej")
+
+# Category for a missing value in a table of one variable (shown only when it occurs).
+EJ_ANGIVET = "ej_angivet"
+EJ_ANGIVET_LABEL = "Uppgift saknas"
+
+TID_I_INSATS: dict[str, str] = {
+    "1-6": "1–6 månader",
+    "7-12": "7–12 månader",
+    "13-18": "13–18 månader",
+    "19-24": "19–24 månader",
+    "25-": "25 månader eller mer",
+}
+
+TIDPUNKT: dict[str, str] = {"fore": "Före insats", "efter": "Efter insats"}
+
+RESULTAT_MATT: dict[str, str] = {
+    "avslutade": "Avslutade deltagare (bas)",
+    "arbete_studier_fore": "Arbete eller studier före insats",
+    "arbete_studier_efter": "Arbete eller studier efter insats",
+    "aktivt_arbetssokande": "Aktivt arbetssökande efter insats",
+    "fortsatt_rehabilitering": "Fortsatt rehabilitering",
+    "sjukdom": "Sjukdom",
+}
+RESULTAT_GRUPP: dict[str, str] = {
+    "alla": "Alla",
+    "under_30": "Under 30 år",
+    "30_och_aldre": "30 år och äldre",
+    "aktivitetsersattning_fore": "Aktivitetsersättning före insats",
+}
+
+STRUKTUR_MATT: dict[str, str] = {"insatser": "Insatser", "deltagare": "Deltagare"}

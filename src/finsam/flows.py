@@ -75,3 +75,18 @@ def participations_by(
     """Tidy table of *samtliga* participations of ``year`` per value of ``column`` × gender
     (e.g. per ``insats`` or per ``kommun``); a person in two insatser counts in both."""
     return count_by_gender(participations_in_year(deltaganden, year), column, categories)
+
+
+def by_registration(deltaganden: pd.DataFrame, year: int) -> pd.DataFrame:
+    """``registrering`` (seed 003 §4.1): participations with personal data active in the year,
+    anonymous and volume participations started in the year; ``kon`` is ``totalt`` only, as
+    volume participations are counted as a number only."""
+    started = periods.started_in_year(deltaganden, year)
+    counts = {
+        "personuppgifter": len(participations_in_year(deltaganden, year)),
+        "anonym": int(((deltaganden["registrering"] == "anonym") & started).sum()),
+        "volym": int(((deltaganden["registrering"] == "volym") & started).sum()),
+    }
+    return pd.DataFrame(
+        [(k, "totalt", n) for k, n in counts.items()], columns=["kategori", "kon", "antal"]
+    ).astype({"antal": "int64"})

@@ -1,5 +1,8 @@
 """The run matrix: which report pages make up the site, read from a YAML file in ``params/``.
 
+``riket: true`` adds a national page per year (all förbund in the data, beside the published
+national figures).
+
 One *run* is one notebook executed for one set of parameters (report kind × year × förbund or
 kommun). ``auto`` in the file means "everything in the data".
 """
@@ -15,12 +18,13 @@ from finsam.errors import FinsamError
 from finsam.reference import slugify
 from finsam.store import Store
 
-KINDS = {"forbund": "Förbundsrapport", "kommun": "Kommunrapport"}
+KINDS = {"riket": "Nationell rapport", "forbund": "Förbundsrapport", "kommun": "Kommunrapport"}
 
 
 @dataclass(frozen=True, order=True)
 class Run:
-    """One page: ``kind`` is ``forbund`` or ``kommun``; ``kommun`` is a kommunkod or ``None``."""
+    """One page: ``kind`` is ``riket``, ``forbund`` or ``kommun``; ``forbund`` is empty for
+    ``riket``; ``kommun`` is a kommunkod or ``None``."""
 
     kind: str
     year: int
@@ -28,9 +32,12 @@ class Run:
     kommun: str | None = None
     kommun_name: str | None = None
     period_end: str | None = None
+    threshold: int | None = None  # suppression threshold; None: params/disclosure.yml
 
     @property
     def name(self) -> str:
+        if self.kind == "riket":
+            return "Riket"
         return self.kommun_name if self.kommun_name else self.forbund
 
     @property
@@ -48,15 +55,19 @@ class Run:
 
     @property
     def subtitle(self) -> str:
+        if self.kind == "riket":
+            return f"{KINDS[self.kind]}: alla förbund i uppgifterna"
         return KINDS[self.kind] if self.kind == "forbund" else f"{KINDS[self.kind]}, {self.forbund}"
 
     def parameters(self, store_path: Path) -> dict:
         params = {
             "store_path": str(store_path),
-            "forbund": self.forbund,
             "year": self.year,
             "period_end": self.period_end,
+            "threshold": self.threshold,
         }
+        if self.kind != "riket":
+            params["forbund"] = self.forbund
         if self.kind == "kommun":
             params["kommun"] = self.kommun
         return params
@@ -77,7 +88,7 @@ def read_matrix(path: Path) -> dict:
 
 def plan_runs(matrix: dict, store: Store, source: str = "run matrix") -> list[Run]:
     """Every run the matrix asks for, resolved against the data in ``store``."""
-    from finsam.pages import members_of, resolve_kommun_in_store
+    from finsam.population import kommun_code, members_of
 
     in_data = store.forbund_in_data()
     years = store.years_in_data() if matrix["years"] == "auto" else matrix["years"]
@@ -88,6 +99,8 @@ def plan_runs(matrix: dict, store: Store, source: str = "run matrix") -> list[Ru
         entries = [{"name": name, "kommuner": "auto"} for name in in_data]
     names = store.table("kommuner").set_index("kommunkod")["kommun"].to_dict()
     runs: list[Run] = []
+    if matrix.get("riket", False):
+        runs += [Run("riket", year, "") for year in years]
     for entry in entries:
         forbund = entry["name"] if isinstance(entry, dict) else str(entry)
         if forbund not in in_data:
@@ -99,11 +112,9 @@ def plan_runs(matrix: dict, store: Store, source: str = "run matrix") -> list[Ru
         wanted = entry.get("kommuner", "auto") if isinstance(entry, dict) else "auto"
         try:
             codes = (
-                members_of(store, forbund)
-                if wanted == "auto"
-                else [resolve_kommun_in_store(store, k) for k in wanted]
+                members_of(store, forbund) if wanted == "auto" else [kommun_code(k) for k in wanted]
             )
-        except ValueError as error:
+        except FinsamError as error:
             raise FinsamError(f"{source}: {error}") from None
         for year in years:
             runs.append(Run("forbund", year, forbund))

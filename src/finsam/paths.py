@@ -17,6 +17,7 @@ def _project_root() -> Path:
 PROJECT_ROOT = _project_root()
 DATA_DIR = PROJECT_ROOT / "data"
 REFERENCE_DIR = DATA_DIR / "reference"
+NATIONAL_DIR = DATA_DIR / "national"
 EXAMPLE_DATASET = DATA_DIR / "example"
 PARAMS_DIR = PROJECT_ROOT / "params"
 NOTEBOOK_DIR = PROJECT_ROOT / "notebooks"

@@ -15,6 +15,7 @@ from decimal import ROUND_HALF_UP, Decimal
 import pandas as pd
 
 from finsam.codes import KON
+from finsam.disclosure import SUPPRESSED
 
 NBSP = "\u00a0"
 MONTHS = (
@@ -64,26 +65,97 @@ def swedish_date(day: dt.date | pd.Timestamp) -> str:
     return f"{day.day} {MONTHS[day.month - 1]} {day.year}"
 
 
-def wide_by_gender(tidy: pd.DataFrame, labels: Mapping[str, str]) -> pd.DataFrame:
-    """Tidy (kategori, kon, antal) → one row per category label, one column per gender label."""
-    wide = tidy.pivot(index="kategori", columns="kon", values="antal")
-    wide = wide.loc[list(dict.fromkeys(tidy["kategori"])), list(dict.fromkeys(tidy["kon"]))]
-    wide.index = [labels.get(c, c) for c in wide.index]
-    wide.columns = [KON[g] for g in wide.columns]
-    return wide
+def count_text(value) -> str:
+    """A published count: ``17 501``, or ``..`` where suppressed (missing)."""
+    return SUPPRESSED if pd.isna(value) else swedish_int(value)
 
 
-def html_table(wide: pd.DataFrame, caption: str, row_header: str, table_id: str) -> str:
-    """An accessible HTML table: caption, column and row headers with scope, numbers right."""
+def share_text(share: float, suppressed: bool) -> str:
+    """A published share: ``34 %``, ``..`` where suppressed, empty where there is no base."""
+    if pd.isna(share):
+        return SUPPRESSED if suppressed else ""
+    return swedish_percent(share)
+
+
+def protected_html(
+    table: pd.DataFrame,
+    labels: Mapping[str, str],
+    caption: str,
+    row_header: str,
+    table_id: str,
+    shares: bool = True,
+) -> str:
+    """An accessible HTML table of one protected tidy slice (``kategori``, ``kon``, ``antal``,
+    ``andel``, ``undertryckt``): a count column per gender, each followed by its share when
+    ``shares``; a ``totalt`` category becomes the bold last row. A share is ``..`` where its
+    count or its column total is suppressed."""
     esc = html.escape
-    head = "".join(f'<th scope="col" class="num">{esc(str(c))}</th>' for c in wide.columns)
-    body = []
-    for label, values in wide.iterrows():
-        cells = "".join(f'<td class="num">{swedish_int(v)}</td>' for v in values)
-        body.append(f'<tr><th scope="row">{esc(str(label))}</th>{cells}</tr>')
+    genders = list(dict.fromkeys(table["kon"]))
+    cells = {
+        (k, g): (a, s, u)
+        for k, g, a, s, u in zip(
+            table["kategori"],
+            table["kon"],
+            table["antal"],
+            table["andel"],
+            table["undertryckt"],
+            strict=True,
+        )
+    }
+    head = []
+    for g in genders:
+        head.append(f'<th scope="col" class="num">{esc(KON[g])}</th>')
+        if shares:
+            head.append(f'<th scope="col" class="num">Andel {esc(KON[g].lower())}</th>')
+    rows = []
+    for kategori in dict.fromkeys(table["kategori"]):
+        is_total = kategori == "totalt"
+        label = "Totalt" if is_total else labels.get(kategori, kategori)
+        tds = []
+        for g in genders:
+            antal, andel, hidden = cells[(kategori, g)]
+            tds.append(f'<td class="num">{count_text(antal)}</td>')
+            if shares:
+                withheld = bool(hidden) or bool(cells.get(("totalt", g), (0, 0, False))[2])
+                tds.append(f'<td class="num">{share_text(andel, withheld)}</td>')
+        css = ' class="total"' if is_total else ""
+        rows.append(f'<tr{css}><th scope="row">{esc(str(label))}</th>{"".join(tds)}</tr>')
     return (
         f'<table class="finsam-table" id="{esc(table_id)}">'
         f"<caption>{esc(caption)}</caption>"
-        f'<thead><tr><th scope="col">{esc(row_header)}</th>{head}</tr></thead>'
-        f"<tbody>{''.join(body)}</tbody></table>"
+        f'<thead><tr><th scope="col">{esc(row_header)}</th>{"".join(head)}</tr></thead>'
+        f"<tbody>{''.join(rows)}</tbody></table>"
+    )
+
+
+def frame_html(
+    frame: pd.DataFrame, caption: str, table_id: str, formats: Mapping[str, object] | None = None
+) -> str:
+    """A small display frame (already labelled) as an accessible HTML table; the first column
+    is the row header; ``formats`` maps a column to a function giving its cell text."""
+    esc = html.escape
+    formats = formats or {}
+    columns = list(frame.columns)
+    numeric = ' class="num"'
+    head = "".join(
+        f'<th scope="col"{numeric if i else ""}>{esc(str(c))}</th>' for i, c in enumerate(columns)
+    )
+    rows = []
+    for record in frame.itertuples(index=False):
+        cells = []
+        for i, (column, value) in enumerate(zip(columns, record, strict=True)):
+            text = (
+                formats[column](value)
+                if column in formats
+                else ("" if pd.isna(value) else str(value))
+            )
+            cells.append(
+                f'<th scope="row">{esc(text)}</th>'
+                if i == 0
+                else f'<td class="num">{esc(text)}</td>'
+            )
+        rows.append(f"<tr>{''.join(cells)}</tr>")
+    return (
+        f'<table class="finsam-table" id="{esc(table_id)}"><caption>{esc(caption)}</caption>'
+        f"<thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
     )

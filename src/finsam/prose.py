@@ -1,19 +1,23 @@
-"""Short Swedish texts stating a table's key numbers, as the seeds write them."""
+"""Short Swedish texts stating a table's key numbers, as the seeds write them.
+
+Texts are built from the *protected* tables: a suppressed number reads ``..`` in the text too,
+so the prose never discloses what a table hides.
+"""
 
 from __future__ import annotations
 
 import pandas as pd
 
-from finsam.present import swedish_date, swedish_int
+from finsam.present import count_text, swedish_date
 
 
-def _count(tidy: pd.DataFrame, kategori: str, kon: str) -> int:
+def _count(tidy: pd.DataFrame, kategori: str, kon: str):
     hit = tidy[(tidy["kategori"] == kategori) & (tidy["kon"] == kon)]["antal"]
-    return int(hit.iloc[0]) if len(hit) else 0
+    return hit.iloc[0] if len(hit) else 0
 
 
-def _n(value: int, one: str, many: str) -> str:
-    return f"{swedish_int(value)} {one if value == 1 else many}"
+def _n(value, one: str, many: str) -> str:
+    return f"{count_text(value)} {one if not pd.isna(value) and value == 1 else many}"
 
 
 def _women_men(tidy: pd.DataFrame, kategori: str) -> str:
@@ -23,12 +27,16 @@ def _women_men(tidy: pd.DataFrame, kategori: str) -> str:
     )
 
 
+def _positive(value) -> bool:
+    return pd.isna(value) or value > 0
+
+
 def flow_summary(flow: pd.DataFrame, year: int, kommun_name: str | None = None) -> str:
     """Seed 000's paragraph: "Under perioden januari till och med december 2022 har förbundet
     registrerat 238 deltagare (varav 209 unika) …"; for a kommun, the participants living there."""
     c = lambda k: _count(flow, k, "totalt")  # noqa: E731
     counted = (
-        f"{_n(c('samtliga'), 'deltagare', 'deltagare')} (varav {swedish_int(c('unika'))} unika)"
+        f"{_n(c('samtliga'), 'deltagare', 'deltagare')} (varav {count_text(c('unika'))} unika)"
     )
     if kommun_name is None:
         opening = f"har förbundet registrerat {counted} med personuppgifter"
@@ -37,13 +45,13 @@ def flow_summary(flow: pd.DataFrame, year: int, kommun_name: str | None = None) 
     text = (
         f"Under perioden januari till och med december {year} {opening} "
         f"({_women_men(flow, 'samtliga')}). "
-        f"{swedish_int(c('nya'))} deltagare har tillkommit under året ({_women_men(flow, 'nya')}), "
-        f"{swedish_int(c('avslutade'))} har avslutats ({_women_men(flow, 'avslutade')}) och "
-        f"{swedish_int(c('pagaende'))} pågick vid periodens slut."
+        f"{count_text(c('nya'))} deltagare har tillkommit under året ({_women_men(flow, 'nya')}), "
+        f"{count_text(c('avslutade'))} har avslutats ({_women_men(flow, 'avslutade')}) och "
+        f"{count_text(c('pagaende'))} pågick vid periodens slut."
     )
-    if c("anonyma"):
+    if _positive(c("anonyma")):
         text += f" Därutöver har {_women_men(flow, 'anonyma')} registrerats anonymt."
-    if c("volym"):
+    if _positive(c("volym")):
         text += f" I volyminsatser har {_n(c('volym'), 'deltagare', 'deltagare')} registrerats."
     return text
 
@@ -51,16 +59,15 @@ def flow_summary(flow: pd.DataFrame, year: int, kommun_name: str | None = None) 
 def referral_summary(
     by_group: pd.DataFrame, year: int, last: pd.Timestamp | None, kommun_name: str | None = None
 ) -> str:
-    """ "Under 2022 har förbundet tagit emot 77 remisser (46 kvinnor och 31 män). …"."""
-    total = int(by_group.loc[by_group["kon"] == "totalt", "antal"].sum())
-    women = int(by_group.loc[by_group["kon"] == "kvinna", "antal"].sum())
-    men = int(by_group.loc[by_group["kon"] == "man", "antal"].sum())
+    """ "Under 2022 har förbundet tagit emot 77 remisser (46 kvinnor och 31 män). …", from a
+    protected referral table with its ``totalt`` row."""
+    total = _count(by_group, "totalt", "totalt")
     about = "" if kommun_name is None else f" för personer skrivna i {kommun_name}"
-    if total == 0:
+    if not _positive(total):
         return f"Under {year} har förbundet inte tagit emot någon remiss{about}."
     text = (
         f"Under {year} har förbundet tagit emot {_n(total, 'remiss', 'remisser')}{about} "
-        f"({_n(women, 'kvinna', 'kvinnor')} och {_n(men, 'man', 'män')})."
+        f"({_women_men(by_group, 'totalt')})."
     )
     if last is not None:
         text += f" Den senaste remissen under året kom in den {swedish_date(last)}."
@@ -69,7 +76,7 @@ def referral_summary(
 
 def structural_summary(participants: int, year: int) -> str:
     """ "Under de strukturövergripande insatserna har 195 deltagare registrerats under 2022."."""
-    if participants == 0:
+    if not _positive(participants):
         return f"Inga deltagare i strukturövergripande insatser har registrerats under {year}."
     return (
         f"Under de strukturövergripande insatserna har "

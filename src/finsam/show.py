@@ -1,4 +1,5 @@
-"""What a notebook calls to show a result: a table, a chart, a paragraph, the data notice.
+"""What a notebook calls to show a result: a protected table, a chart, a paragraph, the data
+notice, the data-quality findings.
 
 These are the only display calls notebooks make, so every page looks the same and no raw
 frame (with ``person_id`` or birth years) is ever displayed.
@@ -6,69 +7,211 @@ frame (with ``person_id`` or birth years) is ever displayed.
 
 from __future__ import annotations
 
+import html
 import io
-from collections.abc import Mapping
 
 import matplotlib.pyplot as plt
 import pandas as pd
 from IPython.display import HTML, Image, Markdown, display
 
-from finsam import charts
-from finsam.present import html_table, swedish_int, wide_by_gender
+from finsam import charts, codes, national
+from finsam.catalog import BY_ID
+from finsam.disclosure import legend
+from finsam.pages import ReportPage
+from finsam.present import (
+    count_text,
+    frame_html,
+    protected_html,
+    share_text,
+    swedish_decimal,
+    swedish_int,
+)
+from finsam.store import Store
 
 SYNTHETIC_NOTICE = (
     "**Observera: deltagaruppgifterna på denna sida är syntetiska.** De är framställda av "
     "programmet för att visa rapportens form och liknar i storlek de verkliga uppgifterna, men "
     "de beskriver inga verkliga personer och får inte användas som statistik."
 )
+MENTIONS_NOTE = "En deltagare kan ha flera svar; summorna och andelarna avser antal omnämnanden."
 
 
 def markdown(text: str) -> None:
     display(Markdown(text))
 
 
-def data_notice(meta: Mapping) -> None:
+def data_notice(meta: dict) -> None:
     """The notice every page built from synthetic data carries."""
     if meta.get("synthetic"):
-        display(HTML(f'<div class="finsam-notice" role="note">{_md_bold(SYNTHETIC_NOTICE)}</div>'))
+        head, _, tail = SYNTHETIC_NOTICE.partition("**")[2].partition("**")
+        display(HTML(f'<div class="finsam-notice" role="note"><strong>{head}</strong>{tail}</div>'))
 
 
-def _md_bold(text: str) -> str:
-    head, _, tail = text.partition("**")[2].partition("**")
-    return f"<strong>{head}</strong>{tail}"
+def _labels(page: ReportPage, table_id: str) -> dict[str, str]:
+    return dict(BY_ID[table_id].labels(page.population))
 
 
-def table(
-    tidy: pd.DataFrame, labels: Mapping[str, str], caption: str, row_header: str, table_id: str
-) -> None:
-    """A tidy (kategori, kon, antal) table as an accessible HTML table."""
-    display(HTML(html_table(wide_by_gender(tidy, labels), caption, row_header, table_id)))
+def _slices(page: ReportPage, table_id: str):
+    spec, table = BY_ID[table_id], page.tables[table_id]
+    if spec.second is None:
+        yield None, table
+        return
+    for value, part in table.groupby(spec.second, sort=False):
+        yield value, part.drop(columns=[spec.second])
+
+
+def table(page: ReportPage, table_id: str) -> None:
+    """A protected table (one per value of its second dimension) with caption and legend."""
+    spec = BY_ID[table_id]
+    labels = _labels(page, table_id)
+    for value, part in _slices(page, table_id):
+        caption = f"{spec.title} {page.year}, {page.population.label}"
+        element_id = table_id.replace("_", "-")
+        if value is not None:
+            caption += f" – {spec.second_labels.get(value, value)}"
+            element_id += f"-{value}"
+        shares = not part["andel"].isna().all() or (part["undertryckt"].any() and spec.additive)
+        notes = []
+        if spec.mentions:
+            notes.append(MENTIONS_NOTE)
+        if part["undertryckt"].any():
+            notes.append(legend(page.threshold))
+        footer = "".join(f'<p class="finsam-legend">{html.escape(n)}</p>' for n in notes)
+        display(
+            HTML(
+                protected_html(part, labels, caption, spec.row_header, element_id, shares=shares)
+                + footer
+            )
+        )
 
 
 def chart(
-    tidy: pd.DataFrame,
-    labels: Mapping[str, str],
-    title: str,
+    page: ReportPage,
+    table_id: str,
     *,
     horizontal: bool = False,
     only: tuple[str, ...] | None = None,
+    second: str | None = None,
 ) -> None:
-    """Grouped bars as PNG, with an alt text that states the totals shown; ``only`` limits the
-    categories drawn."""
+    """Grouped bars Kvinnor / Män / Totalt of a protected table (suppressed cells get no bar),
+    as PNG with an alt text that states the totals shown."""
+    spec = BY_ID[table_id]
+    data = page.tables[table_id]
+    if second is not None:
+        data = data[data[spec.second] == second]
+    data = data[data["kategori"] != "totalt"]
     if only is not None:
-        tidy = tidy[tidy["kategori"].isin(only)]
-    fig = charts.grouped_bars(tidy, labels, title, horizontal=horizontal)
+        data = data[data["kategori"].isin(only)]
+    labels = _labels(page, table_id)
+    title = f"{spec.title} {page.year}"
+    if second is not None:
+        title += f" – {spec.second_labels.get(second, second)}"
+    fig = charts.grouped_bars(data, labels, title, horizontal=horizontal)
+    _figure(fig, alt_text(data, labels, title))
+
+
+def _figure(fig, alt: str) -> None:
     buffer = io.BytesIO()
     fig.savefig(buffer, format="png")
     plt.close(fig)
-    display(Image(data=buffer.getvalue(), format="png", alt=alt_text(tidy, labels, title)))
+    display(Image(data=buffer.getvalue(), format="png", alt=alt))
 
 
-def alt_text(tidy: pd.DataFrame, labels: Mapping[str, str], title: str) -> str:
-    """ "Stapeldiagram: <title>. Totalt: Mölndal 24, Partille 13, …"."""
-    totals = tidy[(tidy["kon"] == "totalt") & (tidy["antal"] > 0)]
+def alt_text(tidy: pd.DataFrame, labels: dict[str, str], title: str) -> str:
+    """ "Stapeldiagram: <title>. Totalt per grupp: Mölndal 24, Partille .., …"."""
+    totals = tidy[(tidy["kon"] == "totalt") & (tidy["antal"].isna() | (tidy["antal"] > 0))]
     parts = ", ".join(
-        f"{labels.get(k, k)} {swedish_int(n)}"
+        f"{labels.get(k, k)} {count_text(n)}"
         for k, n in zip(totals["kategori"], totals["antal"], strict=True)
     )
     return f"Stapeldiagram: {title}. Totalt per grupp: {parts or 'inga'}."
+
+
+def quality(page: ReportPage) -> None:
+    """The data-quality findings as a list: each check, agreed or not, with its numbers."""
+    items = []
+    for finding in page.quality:
+        status = "Stämmer" if finding.consistent else "Avvikelse"
+        items.append(
+            f"<li><strong>{html.escape(finding.check)}: {status}.</strong> "
+            f"{html.escape(finding.text)}</li>"
+        )
+    display(HTML(f'<ul class="finsam-quality">{"".join(items)}</ul>'))
+
+
+def _percent(value) -> str:
+    return "" if pd.isna(value) else f"{swedish_int(int(value))}\u00a0%"
+
+
+def national_series(store_path: str, name: str) -> None:
+    """One national time series of seed 003 (tables 1, 4, 5, 6, 7) as a table and a chart."""
+    data = national.series(Store(store_path), name)
+    title = national.SERIES[name]
+    caption = f"{title}. {national.SOURCE}"
+    kon = {k: v for k, v in codes.KON.items()}
+    if name in ("arbete_studier_over_tid", "aktivt_arbetssokande_over_tid"):
+        wide = data.pivot(index="ar", columns="kon", values="andel")[["kvinna", "man", "totalt"]]
+        wide = wide.rename(columns=kon).reset_index().rename(columns={"ar": "År"})
+        formats = {c: _percent for c in ("Kvinnor", "Män", "Totalt")}
+        plot = data.assign(kon=data["kon"].map(kon))
+        fig = charts.lines_over_time(plot, "ar", "andel", "kon", title, "Procent")
+    elif name == "dagar_skillnad_over_tid":
+        labels = {
+            "sjuk_rehabpenning": "Sjuk- eller rehabiliteringspenning",
+            "aktivitetsersattning": "Aktivitetsersättning",
+            "sjukersattning": "Sjukersättning",
+        }
+        wide = data.pivot(index="ar", columns="forman", values="skillnad_dagar")[list(labels)]
+        wide = wide.rename(columns=labels).reset_index().rename(columns={"ar": "År"})
+        formats = {c: swedish_decimal for c in labels.values()}
+        plot = data.assign(forman=data["forman"].map(labels))
+        fig = charts.lines_over_time(plot, "ar", "skillnad_dagar", "forman", title, "Dagar")
+    elif name == "insatser_over_tid":
+        wide = data.rename(
+            columns={
+                "ar": "År",
+                "antal_insatser": "Antal insatser",
+                "andel_individinriktade": "Individinriktade",
+                "andel_strukturovergripande": "Strukturövergripande",
+            }
+        )
+        formats = {
+            "Antal insatser": swedish_int,
+            "Individinriktade": _percent,
+            "Strukturövergripande": _percent,
+        }
+        fig = charts.lines_over_time(data, "ar", "antal_insatser", None, title, "Antal insatser")
+    else:
+        wide = data.rename(columns={"ar": "År", "deltagare": "Deltagare totalt under året"})
+        formats = {"Deltagare totalt under året": swedish_int}
+        fig = charts.lines_over_time(data, "ar", "deltagare", None, title, "Antal deltagare")
+    wide["År"] = wide["År"].astype(str)
+    display(HTML(frame_html(wide, caption, f"nationellt-{name}", formats)))
+    _figure(fig, f"Linjediagram: {title}, {int(data['ar'].min())}–{int(data['ar'].max())}.")
+
+
+def compared_with_national(page: ReportPage, store_path: str, table_id: str) -> None:
+    """Shares of a table beside the national shares 2021 (seed 003 Bilaga 3)."""
+    spec = BY_ID[table_id]
+    compared = national.compare_shares(page.tables[table_id], Store(store_path), table_id)
+    labels = _labels(page, table_id)
+    hidden = compared["andel"].isna()
+    frame = pd.DataFrame(
+        {
+            spec.row_header: compared["kategori"].map(lambda k: labels.get(k, k)),
+            f"Andel {page.year}": [
+                share_text(a, h) for a, h in zip(compared["andel"], hidden, strict=True)
+            ],
+            "Andel nationellt 2021": [share_text(a, False) for a in compared["andel_nationellt"]],
+        }
+    )
+    display(
+        HTML(
+            frame_html(
+                frame,
+                f"{spec.title} {page.year} jämfört med riket 2021 (andel "
+                f"av alla deltagare). {national.SOURCE}",
+                f"jamforelse-{table_id}",
+            )
+        )
+    )

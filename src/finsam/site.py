@@ -20,6 +20,7 @@ from finsam.execute import RunResult
 from finsam.paths import QUARTO_PROJECT_FILE, SITE_SOURCE_DIR
 from finsam.show import SYNTHETIC_NOTICE
 
+HEADINGS = {"riket": "Riket", "forbund": "Förbund", "kommun": "Kommuner"}
 INDEX_TITLE = "Uppföljning av samordningsförbundens insatser"
 
 
@@ -40,7 +41,8 @@ def stage_page(result: RunResult, stage: Path) -> Path:
 
 def index_markdown(results: Iterable[RunResult], meta: dict) -> str:
     """The start page: every förbund-year and kommun-year page, newest year first."""
-    runs = sorted((r.run for r in results), key=lambda r: (-r.year, r.kind != "forbund", r.name))
+    order = {"riket": 0, "forbund": 1, "kommun": 2}
+    runs = sorted((r.run for r in results), key=lambda r: (-r.year, order[r.kind], r.name))
     lines = ["---", f"title: {INDEX_TITLE}", "---", ""]
     if meta.get("synthetic"):
         lines += ['::: {.finsam-notice role="note"}', SYNTHETIC_NOTICE, ":::", ""]
@@ -53,7 +55,7 @@ def index_markdown(results: Iterable[RunResult], meta: dict) -> str:
     for year, of_year in groupby(runs, key=lambda r: r.year):
         lines += [f"## {year} {{#ar-{year}}}", ""]
         for kind, of_kind in groupby(of_year, key=lambda r: r.kind):
-            lines += ["### Förbund" if kind == "forbund" else "### Kommuner", ""]
+            lines += [f"### {HEADINGS[kind]}", ""]
             lines += [f"- [{run.name}]({run.page}.html)" for run in of_kind]
             lines.append("")
     if meta.get("fingerprint"):

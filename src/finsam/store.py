@@ -17,7 +17,7 @@ import pandas as pd
 
 from finsam import __version__, reference
 from finsam.dataset import Dataset
-from finsam.paths import REFERENCE_DIR
+from finsam.paths import NATIONAL_DIR, REFERENCE_DIR
 
 STORE_FILE = "store.duckdb"
 
@@ -35,6 +35,7 @@ def ingest(dataset: Dataset, store_path: Path, reference_dir: Path = REFERENCE_D
                 **dataset.tables,
                 "kommuner": reference.kommuner(reference_dir),
                 "forbund_medlemmar": reference.forbund_members(reference_dir),
+                **national_tables(),
             }
             for name, frame in frames.items():
                 con.register("incoming", frame)
@@ -57,6 +58,15 @@ def ingest(dataset: Dataset, store_path: Path, reference_dir: Path = REFERENCE_D
         if os.path.exists(tmp_name):
             os.unlink(tmp_name)
     return store_path
+
+
+def national_tables(national_dir: Path = NATIONAL_DIR) -> dict[str, pd.DataFrame]:
+    """The published national figures (``data/national/*.csv``) as store tables
+    ``nationellt_<file stem>``; their sources are in ``data/national/SOURCES.md``."""
+    return {
+        f"nationellt_{file.stem}": pd.read_csv(file, dtype={"kategori": str, "grupp": str})
+        for file in sorted(national_dir.glob("*.csv"))
+    }
 
 
 @dataclass(frozen=True)

@@ -63,3 +63,23 @@ def stack(parts: dict[str, pd.DataFrame]) -> pd.DataFrame:
         got = dict(zip(part["kon"], part["antal"], strict=True))
         rows += [(key, g, int(got.get(g, 0))) for g in order]
     return pd.DataFrame(rows, columns=TIDY_COLUMNS).astype({"antal": "int64"})
+
+
+def explode_codes(frame: pd.DataFrame, column: str) -> pd.DataFrame:
+    """One row per code of a multi-valued ``;`` cell (a row with an empty cell is dropped):
+    counting the result counts *mentions*, not participations."""
+    codes = frame[column].dropna().str.split(";")
+    return frame.loc[codes.index].assign(**{column: codes}).explode(column)
+
+
+def categories_with_missing(
+    frame: pd.DataFrame, column: str, categories: Sequence[str]
+) -> tuple[pd.DataFrame, list[str]]:
+    """Missing or unknown values of ``column`` become :data:`~finsam.codes.EJ_ANGIVET`, which
+    is added to the categories only when some row has it."""
+    from finsam.codes import EJ_ANGIVET
+
+    known = frame[column].where(frame[column].isin(list(categories)), EJ_ANGIVET)
+    frame = frame.assign(**{column: known})
+    shown = list(categories) + ([EJ_ANGIVET] if known.eq(EJ_ANGIVET).any() else [])
+    return frame, shown

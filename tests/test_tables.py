@@ -1,0 +1,227 @@
+"""Every table of the catalog on the handmade dataset, counts worked out by hand (2022, förbund
+Insjöriket; see tests/fixtures/small/README.md for the participations)."""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from finsam.catalog import BY_ID, TABLES, compute_table, compute_tables
+from finsam.dataset import load_dataset
+from finsam.outcomes import months_in_insats
+from finsam.population import population
+from finsam.store import Store, ingest
+
+SMALL = Path(__file__).parent / "fixtures" / "small"
+FORBUND = "Samordningsförbundet Insjöriket"
+
+
+@pytest.fixture(scope="module")
+def store(tmp_path_factory) -> Store:
+    return Store(ingest(load_dataset(SMALL), tmp_path_factory.mktemp("s") / "store.duckdb"))
+
+
+@pytest.fixture(scope="module")
+def forbund(store):
+    return compute_tables(population(store, "forbund", FORBUND, 2022), threshold=0)
+
+
+def counts(table: pd.DataFrame, second: str | None = None, value: str | None = None) -> dict:
+    """{kategori: (kvinna, man, totalt)} of a table (one slice of its second dimension)."""
+    if second:
+        table = table[table[second] == value]
+    table = table[table["kategori"] != "totalt"]
+    wide = table.pivot(index="kategori", columns="kon", values="antal")
+    return {k: tuple(int(wide.loc[k, g]) for g in ("kvinna", "man", "totalt")) for k in wide.index}
+
+
+def nonzero(table_counts: dict) -> dict:
+    return {k: v for k, v in table_counts.items() if v != (0, 0, 0)}
+
+
+def test_every_table_id_exists_with_the_tidy_columns(forbund):
+    assert list(forbund) == [spec.id for spec in TABLES]
+    assert len(TABLES) == 18
+    for table_id, table in forbund.items():
+        second = BY_ID[table_id].second
+        expected = [
+            "kategori",
+            *([second] if second else []),
+            "kon",
+            "antal",
+            "andel",
+            "undertryckt",
+        ]
+        assert list(table.columns) == expected, table_id
+        assert not table["undertryckt"].any(), table_id  # threshold 0
+
+
+def test_additive_tables_end_with_their_column_totals(forbund):
+    age = forbund["alder"]
+    total = age[age["kategori"] == "totalt"].set_index("kon")["antal"]
+    assert total.to_dict() == {"kvinna": 3, "man": 2, "totalt": 5}
+    assert "totalt" not in set(forbund["deltagarflode"]["kategori"])  # rows overlap there
+
+
+def test_age(forbund):
+    assert nonzero(counts(forbund["alder"])) == {
+        "-29": (1, 0, 1),
+        "30-44": (2, 1, 3),
+        "45-59": (0, 1, 1),
+    }
+    assert "ej_angivet" not in set(forbund["alder"]["kategori"])
+
+
+def test_education_and_time_on_support(forbund):
+    assert nonzero(counts(forbund["utbildning"])) == {
+        "gymnasium": (2, 1, 3),
+        "grundskola": (0, 1, 1),
+        "saknas_okand": (1, 0, 1),
+    }
+    assert nonzero(counts(forbund["tid_offentlig_forsorjning"])) == {
+        "upp_till_3_ar": (2, 0, 2),
+        "upp_till_6_ar": (0, 1, 1),
+        "ej_tillampligt": (1, 0, 1),
+        "mer_an_9_ar": (0, 1, 1),
+    }
+
+
+def test_support_before_counts_mentions(forbund):
+    table = forbund["forsorjning_fore"]
+    assert nonzero(counts(table)) == {
+        "forsorjningsstod": (2, 1, 3),
+        "sjuk_rehabpenning": (0, 1, 1),
+        "ingen_offentlig": (1, 0, 1),
+        "sjukersattning": (0, 1, 1),
+    }
+    # 6 mentions for 5 participations; shares are of mentions: 3 of 6 = 50 %.
+    total = table[(table["kategori"] == "forsorjningsstod") & (table["kon"] == "totalt")]
+    assert total["andel"].iloc[0] == pytest.approx(50.0)
+    man = table[(table["kategori"] == "sjuk_rehabpenning") & (table["kon"] == "man")]
+    assert man["andel"].iloc[0] == pytest.approx(100 / 3)
+
+
+def test_support_after_and_change(forbund):
+    assert nonzero(counts(forbund["forsorjning_efter"])) == {
+        "ingen_offentlig": (1, 0, 1),
+        "sjuk_rehabpenning": (0, 1, 1),
+    }
+    change = forbund["forsorjningsforandring"]
+    assert nonzero(counts(change, "tidpunkt", "fore")) == {
+        "forsorjningsstod": (1, 1, 2),
+        "sjuk_rehabpenning": (0, 1, 1),
+    }
+    assert nonzero(counts(change, "tidpunkt", "efter")) == {
+        "ingen_offentlig": (1, 0, 1),
+        "sjuk_rehabpenning": (0, 1, 1),
+    }
+
+
+def test_orientation_time_in_insats_end_reason_occupation(forbund):
+    assert nonzero(counts(forbund["inriktning"])) == {
+        "forberedande": (2, 1, 3),
+        "kartlaggning": (1, 1, 2),
+    }
+    assert nonzero(counts(forbund["tid_i_insats"])) == {"7-12": (1, 1, 2)}
+    assert nonzero(counts(forbund["avslutsorsak"])) == {
+        "arbete_studier": (1, 0, 1),
+        "sjukdom": (0, 1, 1),
+    }
+    assert nonzero(counts(forbund["sysselsattning_efter"])) == {
+        "arbete_osubventionerat": (1, 0, 1),
+        "studier": (1, 0, 1),
+    }
+
+
+def test_months_in_insats_counts_started_months():
+    frame = pd.DataFrame(
+        {
+            "startdatum": pd.to_datetime(["2022-01-01", "2022-01-01", "2022-01-01", "2021-03-01"]),
+            "slutdatum": pd.to_datetime(["2022-01-01", "2022-06-30", "2022-07-03", "2022-02-15"]),
+        }
+    )
+    assert months_in_insats(frame).tolist() == [1, 6, 7, 12]
+
+
+def test_results(forbund):
+    table = forbund["resultat"]
+    alla = counts(table, "grupp", "alla")
+    assert alla["avslutade"] == (1, 1, 2)
+    assert alla["arbete_studier_efter"] == (1, 0, 1)
+    assert alla["arbete_studier_fore"] == (0, 0, 0)
+    assert alla["sjukdom"] == (0, 1, 1)
+    assert alla["aktivt_arbetssokande"] == alla["fortsatt_rehabilitering"] == (0, 0, 0)
+    assert counts(table, "grupp", "30_och_aldre") == alla  # D01 is 31, D03 37 at start
+    assert set(counts(table, "grupp", "under_30").values()) == {(0, 0, 0)}
+    share = table[(table["kategori"] == "arbete_studier_efter") & (table["grupp"] == "alla")]
+    shares = dict(zip(share["kon"], share["andel"], strict=True))
+    assert shares["kvinna"] == pytest.approx(100.0)  # 1 of 1 ended woman
+    assert shares["man"] == pytest.approx(0.0)
+    assert shares["totalt"] == pytest.approx(50.0)
+    empty = table[(table["grupp"] == "under_30") & (table["kategori"] == "sjukdom")]
+    assert empty["andel"].isna().all()  # no base, no share
+
+
+def test_registration_and_structural(forbund):
+    reg = forbund["registrering"]
+    assert dict(zip(reg["kategori"], reg["antal"], strict=True)) == {
+        "personuppgifter": 5,
+        "anonym": 1,
+        "volym": 2,
+        "totalt": 8,
+    }
+    assert reg["andel"].tolist() == pytest.approx([62.5, 12.5, 25.0, 100.0])
+    struktur = forbund["struktur"]
+    got = struktur[(struktur["antal"] > 0) & (struktur["kategori"] != "totalt")]
+    assert list(zip(got["kategori"], got["matt"], got["antal"], strict=True)) == [
+        ("dialog_kommunikation", "insatser", 1),
+        ("dialog_kommunikation", "deltagare", 20),
+    ]
+
+
+def test_referrals_and_participations_per_kommun_and_insats(forbund):
+    assert nonzero(counts(forbund["remisser_kommun"])) == {
+        "1481": (2, 1, 3),
+        "1402": (1, 0, 1),
+        "1489": (0, 1, 1),
+    }
+    assert nonzero(counts(forbund["deltagare_kommun"])) == {"1481": (2, 1, 3), "1402": (1, 1, 2)}
+    assert counts(forbund["deltagare_insats"]) == {"Balder": (2, 1, 3), "Primus": (1, 1, 2)}
+    share = forbund["deltagare_insats"]
+    balder = share[(share["kategori"] == "Balder") & (share["kon"] == "kvinna")]
+    assert balder["andel"].iloc[0] == pytest.approx(200 / 3)  # 2 of 3 women
+
+
+def test_flow_has_no_column_shares(forbund):
+    assert forbund["deltagarflode"]["andel"].isna().all()
+
+
+def test_kommun_level(store):
+    tables = compute_tables(population(store, "kommun", "Mölndal", 2022), threshold=0)
+    assert counts(tables["deltagarflode"])["samtliga"] == (2, 1, 3)
+    assert nonzero(counts(tables["remisser_remittent"])) == {
+        "psykiatrin": (2, 0, 2),
+        "vardcentral": (0, 1, 1),
+    }
+    assert counts(tables["remisser_kommun"]) == {"1481": (2, 1, 3)}
+    assert tables["struktur"]["antal"].sum() == 0  # structural insatser are per förbund
+
+
+def test_riket_level_equals_the_only_forbund(store, forbund):
+    riket = compute_tables(population(store, "riket", None, 2022), threshold=0)
+    for table_id in ("deltagarflode", "alder", "resultat", "forsorjning_fore"):
+        pd.testing.assert_frame_equal(riket[table_id], forbund[table_id])
+
+
+def test_protected_table_hides_small_counts(store):
+    pop = population(store, "forbund", FORBUND, 2022)
+    flow = compute_table(BY_ID["deltagarflode"], pop, threshold=4)
+    hidden = flow[flow["undertryckt"]]
+    assert ("samtliga", "kvinna") in set(zip(hidden["kategori"], hidden["kon"], strict=True))
+    shown = flow.loc[~flow["undertryckt"], "antal"]
+    assert all(v == 0 or v > 4 for v in shown)
+    assert flow.loc[flow["undertryckt"], "antal"].isna().all()
+    assert flow.loc[flow["undertryckt"], "andel"].map(math.isnan).all()
