@@ -40,6 +40,7 @@ FORBUND = "Samordningsförbundet Insjöriket"
 INDEX = "index.html"
 FORBUND_PAGE = "forbund/2022/samordningsforbundet-insjoriket.html"
 MOLNDAL_PAGE = "kommun/2022/molndal.html"
+RIKET_PAGE = "riket/2022/riket.html"
 PARTILLE_PAGE = "kommun/2022/partille.html"
 REPORT_PAGES = [FORBUND_PAGE, MOLNDAL_PAGE, PARTILLE_PAGE]
 
@@ -81,7 +82,7 @@ def row_values(page: Page, table_id: str, row_header: str) -> dict[str, str]:
     expect(table).to_be_visible()
     columns = [" ".join(t.split()) for t in table.locator("thead th").all_inner_texts()]
     header = page.locator("th", has_text=re.compile(rf"^\s*{re.escape(row_header)}\s*$"))
-    row = page.locator(f"#{table_id} tr", has=header)
+    row = page.locator(f"#{table_id} tbody tr", has=header)
     expect(row).to_have_count(1)
     cells = [" ".join(t.split()) for t in row.locator("td").all_inner_texts()]
     assert len(cells) == len(columns) - 1, (table_id, row_header, columns, cells)
@@ -116,7 +117,11 @@ def test_reader_navigates_from_index_to_forbund_and_kommun(page: Page, small_sit
     assert row_values(page, "deltagarflode", "Unika") == kmt(2, 2, 4)
     # Shares are of the column totals (3 women, 2 men, 5 referrals): 2/3, 1/2, 3/5.
     assert row_values(page, "remisser-kommun", "Mölndal") == {
-        **kmt(2, 1, 3), "Andel kvinnor": "67 %", "Andel män": "50 %", "Andel totalt": "60 %"}
+        **kmt(2, 1, 3),
+        "Andel kvinnor": "67 %",
+        "Andel män": "50 %",
+        "Andel totalt": "60 %",
+    }
 
     page.go_back()
     expect(page).to_have_url(re.compile(r"/index\.html$"))
@@ -126,7 +131,11 @@ def test_reader_navigates_from_index_to_forbund_and_kommun(page: Page, small_sit
     assert row_values(page, "deltagarflode", "Pågående") == kmt(1, 0, 1)
     # Mölndal's referrals: 2 women (both psykiatrin), 1 man (vårdcentral), 3 in all.
     assert row_values(page, "remisser-remittent", "Psykiatrin") == {
-        **kmt(2, 0, 2), "Andel kvinnor": "100 %", "Andel män": "0 %", "Andel totalt": "67 %"}
+        **kmt(2, 0, 2),
+        "Andel kvinnor": "100 %",
+        "Andel män": "0 %",
+        "Andel totalt": "67 %",
+    }
 
 
 # --- 2. no network -------------------------------------------------------------------------------
@@ -269,7 +278,7 @@ def format_violations(violations: list[dict]) -> str:
     return "\n".join(lines)
 
 
-@pytest.mark.parametrize("rel", [INDEX, FORBUND_PAGE, MOLNDAL_PAGE])
+@pytest.mark.parametrize("rel", [INDEX, FORBUND_PAGE, MOLNDAL_PAGE, RIKET_PAGE])
 def test_no_serious_accessibility_violations(page: Page, small_site: Path, rel: str):
     page.goto(file_url(small_site, rel))
     page.wait_for_load_state("load")
@@ -496,3 +505,80 @@ def test_tools_are_present():
         assert shutil.which(tool), f"{tool} not on PATH (poppler-utils)"
     assert Path(CHROMIUM).is_file(), CHROMIUM
     assert AXE_JS.is_file(), AXE_JS
+
+
+# --- 11. the full statistics ----------------------------------------------------------------------
+
+
+def test_forbund_page_holds_every_table_of_the_catalog(page: Page, small_site: Path):
+    from finsam.catalog import TABLES
+
+    page.goto(file_url(small_site, FORBUND_PAGE))
+    for spec in TABLES:
+        element = spec.id.replace("_", "-")
+        tables = page.locator(f"table[id='{element}'], table[id^='{element}-']")
+        assert tables.count() >= 1, spec.id
+        expect(tables.first).to_be_visible()
+    # Hand-worked: the ages at start 2022 are 21 (D05), 31 (D01), 32 (D02), 37 (D03), 59 (D06).
+    assert row_values(page, "alder", "30-44 år") == {
+        **kmt(2, 1, 3),
+        "Andel kvinnor": "67 %",
+        "Andel män": "50 %",
+        "Andel totalt": "60 %",
+    }
+    assert row_values(page, "alder", "Totalt") == {
+        **kmt(3, 2, 5),
+        "Andel kvinnor": "100 %",
+        "Andel män": "100 %",
+        "Andel totalt": "100 %",
+    }
+    # Of the two ended participations, D01 (a woman) went to work and studies: 1 of 1, 0 of 1.
+    assert row_values(page, "resultat-alla", "Arbete eller studier efter insats") == {
+        **kmt(1, 0, 1),
+        "Andel kvinnor": "100 %",
+        "Andel män": "0 %",
+        "Andel totalt": "50 %",
+    }
+
+
+def test_forbund_page_reports_data_quality(page: Page, small_site: Path):
+    page.goto(file_url(small_site, FORBUND_PAGE))
+    section = page.locator("section#datakvalitet")
+    expect(section).to_be_visible()
+    text = " ".join(section.inner_text().split())
+    # 5 participations with personal data in 2022 belong to 4 persons (P1 twice).
+    assert "Registreringar och unika personer: Avvikelse." in text
+    assert "5 deltaganden med personuppgifter under 2022 gäller 4 unika personer" in text
+    # 2 ongoing at the start (D01, D06) + 3 new − 2 ended = 3 ongoing on 31 December.
+    assert "Pågående vid årets början 2 + nya 3 − avslutade 2 = 3" in text
+
+
+def test_national_page_from_the_index(page: Page, small_site: Path):
+    page.goto(file_url(small_site, INDEX))
+    year_section(page, 2022).get_by_role("link", name="Riket", exact=True).click()
+    expect(page).to_have_url(re.compile(re.escape(RIKET_PAGE) + "$"))
+    expect(page.get_by_role("heading", level=1)).to_have_text("Riket 2022")
+    # Seed 003, Tabell 5: work or studies after an ended insats 2021 — 31 %, 36 %, 34 %.
+    assert row_values(page, "nationellt-arbete-studier-over-tid", "2021") == {
+        "Kvinnor": "31 %",
+        "Män": "36 %",
+        "Totalt": "34 %",
+    }
+    # Seed 003, Tabell 4: 24 102 participants in 2021.
+    assert row_values(page, "nationellt-deltagare-over-tid", "2021") == {
+        "Deltagare totalt under året": "24 102"
+    }
+    # Seed 003, Tabell 7: days with sickness benefit, 2020: −7,7.
+    assert (
+        row_values(page, "nationellt-dagar-skillnad-over-tid", "2020")[
+            "Sjuk- eller rehabiliteringspenning"
+        ]
+        == "-7,7"
+    )
+    # The data's own ages beside the national shares of 2021 (6 272 of 17 501 = 36 %).
+    assert row_values(page, "jamforelse-alder", "-29 år") == {
+        "Andel 2022": "20 %",
+        "Andel nationellt 2021": "36 %",
+    }
+    lines = page.locator("img[alt^='Linjediagram']")
+    assert lines.count() == 5

@@ -47,6 +47,7 @@ class TableSpec:
     share_base: str | None = None
     mentions: bool = False
     chart: bool = True
+    unprotected: tuple[str, ...] = ()  # slices that count things, not people (e.g. insatser)
 
 
 def _static(labels: Mapping[str, str]) -> Callable[[Population], Mapping[str, str]]:
@@ -228,6 +229,7 @@ TABLES: tuple[TableSpec, ...] = (
         second="matt",
         second_labels=codes.STRUKTUR_MATT,
         chart=False,
+        unprotected=("insatser",),
     ),
 )
 BY_ID: dict[str, TableSpec] = {spec.id: spec for spec in TABLES}
@@ -259,11 +261,12 @@ def protect(tidy: pd.DataFrame, spec: TableSpec, threshold: int) -> pd.DataFrame
     for part in slices:
         plain = part.drop(columns=[spec.second]) if spec.second else part
         plain = plain.reset_index(drop=True)
+        limit = 0 if spec.second and part[spec.second].iloc[0] in spec.unprotected else threshold
         if spec.additive:
-            done = disclosure.with_total_row(plain, threshold, extra_lines=spec.extra_lines)
+            done = disclosure.with_total_row(plain, limit, extra_lines=spec.extra_lines)
         else:
             done = disclosure.suppress_tidy(
-                plain, threshold, additive_categories=False, extra_lines=spec.extra_lines
+                plain, limit, additive_categories=False, extra_lines=spec.extra_lines
             )
         if spec.second:
             done.insert(1, spec.second, part[spec.second].iloc[0])

@@ -65,6 +65,7 @@ def report_page(
     threshold = load_threshold() if threshold is None else threshold
     tables = compute_tables(pop, threshold)
     kommun = pop.name if level == "kommun" else None
+    subject = "samordningsförbunden" if level == "riket" else "förbundet"
     last = referrals.last_referral_date(pop.remisser, pop.year) if level != "kommun" else None
     return ReportPage(
         population=pop,
@@ -72,11 +73,13 @@ def report_page(
         threshold=threshold,
         meta=store.meta(),
         referral_text=prose.referral_summary(
-            tables["remisser_remittent"], pop.year, last, kommun_name=kommun
+            tables["remisser_remittent"], pop.year, last, kommun_name=kommun, subject=subject
         ),
-        flow_text=prose.flow_summary(tables["deltagarflode"], pop.year, kommun_name=kommun),
+        flow_text=prose.flow_summary(
+            tables["deltagarflode"], pop.year, kommun_name=kommun, subject=subject
+        ),
         structural_text=prose.structural_summary(
             _value(tables["struktur"], "totalt", matt="deltagare"), pop.year
         ),
-        quality=quality_findings(pop) if level == "forbund" else [],
+        quality=quality_findings(pop, threshold) if level == "forbund" else [],
     )

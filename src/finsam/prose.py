@@ -31,7 +31,9 @@ def _positive(value) -> bool:
     return pd.isna(value) or value > 0
 
 
-def flow_summary(flow: pd.DataFrame, year: int, kommun_name: str | None = None) -> str:
+def flow_summary(
+    flow: pd.DataFrame, year: int, kommun_name: str | None = None, subject: str = "förbundet"
+) -> str:
     """Seed 000's paragraph: "Under perioden januari till och med december 2022 har förbundet
     registrerat 238 deltagare (varav 209 unika) …"; for a kommun, the participants living there."""
     c = lambda k: _count(flow, k, "totalt")  # noqa: E731
@@ -39,7 +41,7 @@ def flow_summary(flow: pd.DataFrame, year: int, kommun_name: str | None = None) 
         f"{_n(c('samtliga'), 'deltagare', 'deltagare')} (varav {count_text(c('unika'))} unika)"
     )
     if kommun_name is None:
-        opening = f"har förbundet registrerat {counted} med personuppgifter"
+        opening = f"har {subject} registrerat {counted} med personuppgifter"
     else:
         opening = f"har {counted} skrivna i {kommun_name} registrerats med personuppgifter"
     text = (
@@ -57,16 +59,20 @@ def flow_summary(flow: pd.DataFrame, year: int, kommun_name: str | None = None) 
 
 
 def referral_summary(
-    by_group: pd.DataFrame, year: int, last: pd.Timestamp | None, kommun_name: str | None = None
+    by_group: pd.DataFrame,
+    year: int,
+    last: pd.Timestamp | None,
+    kommun_name: str | None = None,
+    subject: str = "förbundet",
 ) -> str:
     """ "Under 2022 har förbundet tagit emot 77 remisser (46 kvinnor och 31 män). …", from a
     protected referral table with its ``totalt`` row."""
     total = _count(by_group, "totalt", "totalt")
     about = "" if kommun_name is None else f" för personer skrivna i {kommun_name}"
     if not _positive(total):
-        return f"Under {year} har förbundet inte tagit emot någon remiss{about}."
+        return f"Under {year} har {subject} inte tagit emot någon remiss{about}."
     text = (
-        f"Under {year} har förbundet tagit emot {_n(total, 'remiss', 'remisser')}{about} "
+        f"Under {year} har {subject} tagit emot {_n(total, 'remiss', 'remisser')}{about} "
         f"({_women_men(by_group, 'totalt')})."
     )
     if last is not None:

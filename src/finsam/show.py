@@ -147,7 +147,6 @@ def national_series(store_path: str, name: str) -> None:
     """One national time series of seed 003 (tables 1, 4, 5, 6, 7) as a table and a chart."""
     data = national.series(Store(store_path), name)
     title = national.SERIES[name]
-    caption = f"{title}. {national.SOURCE}"
     kon = {k: v for k, v in codes.KON.items()}
     if name in ("arbete_studier_over_tid", "aktivt_arbetssokande_over_tid"):
         wide = data.pivot(index="ar", columns="kon", values="andel")[["kvinna", "man", "totalt"]]
@@ -186,7 +185,9 @@ def national_series(store_path: str, name: str) -> None:
         formats = {"Deltagare totalt under året": swedish_int}
         fig = charts.lines_over_time(data, "ar", "deltagare", None, title, "Antal deltagare")
     wide["År"] = wide["År"].astype(str)
-    display(HTML(frame_html(wide, caption, f"nationellt-{name}", formats)))
+    source = f'<p class="finsam-legend">{html.escape(national.SOURCE)}</p>'
+    table_id = f"nationellt-{name.replace('_', '-')}"
+    display(HTML(frame_html(wide, title, table_id, formats) + source))
     _figure(fig, f"Linjediagram: {title}, {int(data['ar'].min())}–{int(data['ar'].max())}.")
 
 
@@ -205,13 +206,6 @@ def compared_with_national(page: ReportPage, store_path: str, table_id: str) -> 
             "Andel nationellt 2021": [share_text(a, False) for a in compared["andel_nationellt"]],
         }
     )
-    display(
-        HTML(
-            frame_html(
-                frame,
-                f"{spec.title} {page.year} jämfört med riket 2021 (andel "
-                f"av alla deltagare). {national.SOURCE}",
-                f"jamforelse-{table_id}",
-            )
-        )
-    )
+    caption = f"{spec.title} {page.year} jämfört med riket 2021 (andel av alla deltagare)"
+    source = f'<p class="finsam-legend">{html.escape(national.SOURCE)}</p>'
+    display(HTML(frame_html(frame, caption, f"jamforelse-{table_id.replace('_', '-')}") + source))

@@ -1,0 +1,151 @@
+"""``finsam tables``: one tidy file per table id, at every level, protected unless asked not to."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from finsam.catalog import TABLES
+
+SMALL = Path(__file__).parent / "fixtures" / "small"
+EXAMPLE = Path(__file__).parents[1] / "data" / "example"
+FINSAM = Path(sys.executable).parent / "finsam"
+IDS = sorted(spec.id for spec in TABLES)
+
+
+def tables(tmp: Path, *args: str) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [str(FINSAM), "tables", "--build-dir", str(tmp / "build"), *args],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+
+@pytest.mark.parametrize(
+    ("level", "name"),
+    [("riket", None), ("forbund", "Samordningsförbundet Insjöriket"), ("kommun", "Lerum")],
+)
+def test_every_table_at_every_level_protected(tmp_path, level, name):
+    out = tmp_path / level
+    args = ["--data", str(EXAMPLE), "--level", level, "--year", "2022", "--out", str(out)]
+    done = tables(tmp_path, *args, *(["--name", name] if name else []))
+    assert done.returncode == 0, done.stderr
+    assert sorted(p.stem for p in out.glob("*.csv")) == IDS
+    for file in out.glob("*.csv"):
+        frame = pd.read_csv(file, dtype=str, keep_default_na=False)
+        assert {"kategori", "kon", "antal", "andel", "undertryckt"} <= set(frame.columns)
+        assert set(frame["undertryckt"]) <= {"true", "false"}
+        hidden = frame[frame["undertryckt"] == "true"]
+        assert (hidden["antal"] == "").all() and (hidden["andel"] == "").all(), file.name
+        people = frame[frame.get("matt", pd.Series("", index=frame.index)) != "insatser"]
+        shown = pd.to_numeric(people.loc[people["undertryckt"] == "false", "antal"])
+        assert not ((shown >= 1) & (shown <= 4)).any(), file.name  # nothing below 5 published
+
+
+def test_unsuppressed_export_warns_and_has_the_hand_worked_counts(tmp_path):
+    out = tmp_path / "open"
+    done = tables(
+        tmp_path,
+        "--data",
+        str(SMALL),
+        "--level",
+        "forbund",
+        "--name",
+        "Samordningsförbundet Insjöriket",
+        "--year",
+        "2022",
+        "--out",
+        str(out),
+        "--unsuppressed",
+    )
+    assert done.returncode == 0, done.stderr
+    assert "NOT protected" in done.stderr
+    flow = pd.read_csv(out / "deltagarflode.csv")
+    samtliga = flow[flow["kategori"] == "samtliga"].set_index("kon")["antal"].to_dict()
+    assert samtliga == {"kvinna": 3, "man": 2, "totalt": 5}
+    change = pd.read_csv(out / "forsorjningsforandring.csv")
+    assert list(change.columns) == ["kategori", "tidpunkt", "kon", "antal", "andel", "undertryckt"]
+    age = pd.read_csv(out / "alder.csv", dtype={"kategori": str})
+    row = age[(age["kategori"] == "30-44") & (age["kon"] == "totalt")].iloc[0]
+    assert row["antal"] == 3 and row["andel"] == pytest.approx(60.0)  # 3 of 5, unrounded
+
+
+def test_counts_of_insatser_are_not_people_and_are_shown(tmp_path):
+    out = tmp_path / "s"
+    done = tables(
+        tmp_path,
+        "--data",
+        str(SMALL),
+        "--level",
+        "forbund",
+        "--name",
+        "Samordningsförbundet Insjöriket",
+        "--year",
+        "2022",
+        "--out",
+        str(out),
+    )
+    assert done.returncode == 0, done.stderr
+    struktur = pd.read_csv(out / "struktur.csv", dtype=str, keep_default_na=False)
+    insatser = struktur[
+        (struktur["matt"] == "insatser") & (struktur["kategori"] == "dialog_kommunikation")
+    ]
+    assert insatser["antal"].tolist() == ["1"] and insatser["undertryckt"].tolist() == ["false"]
+
+
+def test_xlsx_export(tmp_path):
+    out = tmp_path / "x"
+    done = tables(
+        tmp_path,
+        "--data",
+        str(SMALL),
+        "--level",
+        "kommun",
+        "--name",
+        "1481",
+        "--year",
+        "2022",
+        "--out",
+        str(out),
+        "--format",
+        "xlsx",
+    )
+    assert done.returncode == 0, done.stderr
+    assert sorted(p.stem for p in out.glob("*.xlsx")) == IDS
+    flow = pd.read_excel(out / "deltagarflode.xlsx")
+    assert flow["undertryckt"].astype(str).str.lower().isin(["true", "false"]).all()
+
+
+def test_bad_level_and_name_are_clear_errors(tmp_path):
+    done = tables(
+        tmp_path,
+        "--data",
+        str(SMALL),
+        "--level",
+        "land",
+        "--year",
+        "2022",
+        "--out",
+        str(tmp_path / "o"),
+    )
+    assert done.returncode == 1 and "level 'land'" in done.stderr
+    done = tables(
+        tmp_path,
+        "--data",
+        str(SMALL),
+        "--level",
+        "kommun",
+        "--name",
+        "Atlantis",
+        "--year",
+        "2022",
+        "--out",
+        str(tmp_path / "o"),
+    )
+    assert done.returncode == 1 and "'Atlantis' is neither" in done.stderr
+    assert "Traceback" not in done.stderr
