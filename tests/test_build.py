@@ -183,7 +183,7 @@ def test_run_one_kommun_report(tmp_path):
     ) in page
 
 
-@pytest.mark.parametrize("name", ["forbund", "kommun"])
+@pytest.mark.parametrize("name", ["riket", "forbund", "kommun"])
 def test_notebooks_run_top_to_bottom_with_their_defaults(name):
     """As an evaluator in JupyterLab: default parameters, default store, kernel 'finsam'."""
     prepare_store(EXAMPLE_DATASET, DEFAULT_BUILD_DIR)
