@@ -15,7 +15,12 @@ import pandas as pd
 from finsam import codes
 from finsam.demographics import age_at_start
 from finsam.support import ended_in_year
-from finsam.tidy import categories_with_missing, count_by_gender, explode_codes, genders_present
+from finsam.tidy import (
+    categories_with_missing,
+    count_by_gender,
+    genders_present,
+    mentions_by_gender,
+)
 
 DAYS_PER_MONTH = 365.25 / 12
 MONTH_BINS = [0, 6, 12, 18, 24, np.inf]
@@ -39,12 +44,8 @@ def by_end_reason(deltaganden: pd.DataFrame, year: int) -> pd.DataFrame:
 def by_occupation_after(deltaganden: pd.DataFrame, year: int) -> pd.DataFrame:
     """``sysselsattning_efter``: mentions of each occupation after ended insats × gender. One
     participation may end towards several (seed 000: 39 rows for 26 persons)."""
-    ended = ended_in_year(deltaganden, year)
-    return count_by_gender(
-        explode_codes(ended, "sysselsattning_efter"),
-        "sysselsattning_efter",
-        list(codes.SYSSELSATTNING),
-        genders=genders_present(ended),
+    return mentions_by_gender(
+        ended_in_year(deltaganden, year), "sysselsattning_efter", codes.SYSSELSATTNING
     )
 
 

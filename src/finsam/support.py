@@ -12,7 +12,7 @@ import pandas as pd
 
 from finsam import codes, periods
 from finsam.flows import participations_in_year
-from finsam.tidy import count_by_gender, explode_codes, genders_present
+from finsam.tidy import mentions_by_gender
 
 
 def ended_in_year(deltaganden: pd.DataFrame, year: int) -> pd.DataFrame:
@@ -23,23 +23,14 @@ def ended_in_year(deltaganden: pd.DataFrame, year: int) -> pd.DataFrame:
 
 def support_before(deltaganden: pd.DataFrame, year: int) -> pd.DataFrame:
     """``forsorjning_fore``: mentions of each support source before start × gender."""
-    frame = explode_codes(participations_in_year(deltaganden, year), "forsorjning_fore")
-    return count_by_gender(
-        frame,
-        "forsorjning_fore",
-        list(codes.FORSORJNING),
-        genders=genders_present(participations_in_year(deltaganden, year)),
-    )
+    frame = participations_in_year(deltaganden, year)
+    return mentions_by_gender(frame, "forsorjning_fore", codes.FORSORJNING)
 
 
 def support_after(deltaganden: pd.DataFrame, year: int) -> pd.DataFrame:
     """``forsorjning_efter``: mentions of each support source after ended insats × gender."""
-    ended = ended_in_year(deltaganden, year)
-    return count_by_gender(
-        explode_codes(ended, "forsorjning_efter"),
-        "forsorjning_efter",
-        list(codes.FORSORJNING),
-        genders=genders_present(ended),
+    return mentions_by_gender(
+        ended_in_year(deltaganden, year), "forsorjning_efter", codes.FORSORJNING
     )
 
 
@@ -47,11 +38,8 @@ def support_change(deltaganden: pd.DataFrame, year: int) -> pd.DataFrame:
     """``forsorjningsforandring``: for participations ended in the year, mentions of each source
     before (``tidpunkt=fore``) and after (``efter``) × gender (seed 000, seed 003 Bilaga 4)."""
     ended = ended_in_year(deltaganden, year)
-    genders = genders_present(ended)
-    parts = []
-    for moment, column in (("fore", "forsorjning_fore"), ("efter", "forsorjning_efter")):
-        table = count_by_gender(
-            explode_codes(ended, column), column, list(codes.FORSORJNING), genders=genders
-        )
-        parts.append(table.assign(tidpunkt=moment))
+    parts = [
+        mentions_by_gender(ended, column, codes.FORSORJNING).assign(tidpunkt=moment)
+        for moment, column in (("fore", "forsorjning_fore"), ("efter", "forsorjning_efter"))
+    ]
     return pd.concat(parts, ignore_index=True)[["kategori", "tidpunkt", "kon", "antal"]]

@@ -72,6 +72,14 @@ def explode_codes(frame: pd.DataFrame, column: str) -> pd.DataFrame:
     return frame.loc[codes.index].assign(**{column: codes}).explode(column)
 
 
+def mentions_by_gender(frame: pd.DataFrame, column: str, categories: Sequence[str]) -> pd.DataFrame:
+    """Mentions of each code of a multi-valued column × gender; the gender columns are those of
+    the participations in ``frame`` (a gender with no mention still gets its zeros)."""
+    return count_by_gender(
+        explode_codes(frame, column), column, list(categories), genders=genders_present(frame)
+    )
+
+
 def categories_with_missing(
     frame: pd.DataFrame, column: str, categories: Sequence[str]
 ) -> tuple[pd.DataFrame, list[str]]:
