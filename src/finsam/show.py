@@ -94,7 +94,8 @@ def chart(
     second: str | None = None,
 ) -> None:
     """Grouped bars Kvinnor / Män / Totalt of a protected table (suppressed cells get no bar),
-    as PNG with an alt text that states the totals shown."""
+    as PNG with an alt text that states the totals shown; a note instead when no count is
+    shown."""
     spec = BY_ID[table_id]
     data = page.tables[table_id]
     if second is not None:
@@ -106,6 +107,10 @@ def chart(
     title = f"{spec.title} {page.year}"
     if second is not None:
         title += f" – {spec.second_labels.get(second, second)}"
+    if not (data["antal"].fillna(0) > 0).any():
+        display(HTML(f'<p class="finsam-legend">Diagrammet "{html.escape(title)}" visas inte: '
+                     "det finns inga visade antal att rita (små antal är skyddade).</p>"))
+        return
     fig = charts.grouped_bars(data, labels, title, horizontal=horizontal)
     _figure(fig, alt_text(data, labels, title))
 

@@ -15,7 +15,9 @@ import html
 import os
 import re
 import shutil
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 
 import nbformat
@@ -100,17 +102,34 @@ def _nav_href(href: str) -> str:
     return re.sub(r"\.(qmd|ipynb)$", ".html", href)
 
 
-def render_builtin(stage: Path, out: Path, jobs: int | None = None) -> list[Path]:
-    """Render every page of the staged project ``stage`` into ``out``; returns the pages."""
-    config = yaml.safe_load((stage / "_quarto.yml").read_text(encoding="utf-8")) or {}
-    website = config.get("website", {})
-    html_format = (config.get("format") or {}).get("html") or {}
-    typst_format = (config.get("format") or {}).get("typst") or {}
+@cache
+def _template():
     env = Environment(
         loader=PackageLoader("finsam", "render/templates"),
         autoescape=select_autoescape(["html", "j2"]),
     )
-    template = env.get_template("page.html.j2")
+    return env.get_template("page.html.j2")
+
+
+def _render_one(source: Path, stage: Path, out: Path, config: dict) -> Path:
+    rel = source.relative_to(stage).with_suffix("")
+    page = read_notebook(source, rel) if source.suffix == ".ipynb" else read_qmd(source, rel)
+    formats = config.get("format") or {}
+    return _write_page(
+        page,
+        out,
+        _template(),
+        config.get("website", {}),
+        formats.get("html") or {},
+        formats.get("typst") or {},
+        config.get("lang", "sv"),
+    )
+
+
+def render_builtin(stage: Path, out: Path, jobs: int | None = None) -> list[Path]:
+    """Render every page of the staged project ``stage`` into ``out``, ``jobs`` pages at a time
+    (default: one per CPU core); returns the pages."""
+    config = yaml.safe_load((stage / "_quarto.yml").read_text(encoding="utf-8")) or {}
     sources = sorted(
         p
         for p in stage.rglob("*")
@@ -121,16 +140,19 @@ def render_builtin(stage: Path, out: Path, jobs: int | None = None) -> list[Path
     for asset in stage.iterdir():
         if asset.is_file() and asset.suffix in (".css", ".png", ".svg", ".js"):
             shutil.copy2(asset, out / asset.name)
-    written = []
-    for source in sources:
-        rel = source.relative_to(stage).with_suffix("")
-        page = read_notebook(source, rel) if source.suffix == ".ipynb" else read_qmd(source, rel)
-        written.append(
-            _write_page(
-                page, out, template, website, html_format, typst_format, config.get("lang", "sv")
+    jobs = max(1, min(jobs or os.cpu_count() or 1, len(sources) or 1))
+    if jobs == 1:
+        return [_render_one(source, stage, out, config) for source in sources]
+    with ProcessPoolExecutor(max_workers=jobs) as pool:
+        return list(
+            pool.map(
+                _render_one,
+                sources,
+                [stage] * len(sources),
+                [out] * len(sources),
+                [config] * len(sources),
             )
         )
-    return written
 
 
 def _write_page(
