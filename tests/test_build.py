@@ -23,6 +23,11 @@ forbund:
 """
 
 
+def finsam(*args: str) -> subprocess.CompletedProcess:
+    """The command line as a user runs it."""
+    return subprocess.run([str(FINSAM), *args], capture_output=True, text=True, check=False)
+
+
 @pytest.fixture(scope="module")
 def built(tmp_path_factory):
     root = tmp_path_factory.mktemp("build")
@@ -72,24 +77,18 @@ def test_invalid_data_stops_the_build_and_keeps_the_site(built, tmp_path):
     text = (bad / "remisser.csv").read_text(encoding="utf-8").replace(",kvinna,", ",kvina,", 1)
     (bad / "remisser.csv").write_text(text, encoding="utf-8")
     before = (root / "site" / "index.html").read_bytes()
-    done = subprocess.run(
-        [
-            str(FINSAM),
-            "build",
-            "--data",
-            str(bad),
-            "--out",
-            str(root / "site"),
-            "--build-dir",
-            str(root / "build"),
-            "--params",
-            str(root / "matrix.yml"),
-            "--renderer",
-            "builtin",
-        ],
-        capture_output=True,
-        text=True,
-        check=False,
+    done = finsam(
+        "build",
+        "--data",
+        str(bad),
+        "--out",
+        str(root / "site"),
+        "--build-dir",
+        str(root / "build"),
+        "--params",
+        str(root / "matrix.yml"),
+        "--renderer",
+        "builtin",
     )
     assert done.returncode == 1
     assert "remisser.csv, row 2, column kon: value 'kvina'" in done.stderr
@@ -101,22 +100,16 @@ def test_invalid_data_stops_the_build_and_keeps_the_site(built, tmp_path):
 def test_unknown_forbund_in_the_matrix_is_a_clear_error(tmp_path):
     matrix = tmp_path / "m.yml"
     matrix.write_text("years: [2022]\nforbund: [Samordningsförbundet Göteborg]\n", encoding="utf-8")
-    done = subprocess.run(
-        [
-            str(FINSAM),
-            "build",
-            "--data",
-            str(SMALL),
-            "--out",
-            str(tmp_path / "s"),
-            "--build-dir",
-            str(tmp_path / "b"),
-            "--params",
-            str(matrix),
-        ],
-        capture_output=True,
-        text=True,
-        check=False,
+    done = finsam(
+        "build",
+        "--data",
+        str(SMALL),
+        "--out",
+        str(tmp_path / "s"),
+        "--build-dir",
+        str(tmp_path / "b"),
+        "--params",
+        str(matrix),
     )
     assert done.returncode == 1
     assert "förbund 'Samordningsförbundet Göteborg' has no data" in done.stderr
@@ -148,29 +141,23 @@ def test_protected_pages_hide_the_small_counts(built):
 def test_run_one_kommun_report(tmp_path):
     open_disclosure = tmp_path / "open.yml"
     open_disclosure.write_text("threshold: 0\n", encoding="utf-8")
-    done = subprocess.run(
-        [
-            str(FINSAM),
-            "run",
-            "kommun",
-            "--year",
-            "2022",
-            "--kommun",
-            "Partille",
-            "--data",
-            str(SMALL),
-            "--out",
-            str(tmp_path / "one"),
-            "--build-dir",
-            str(tmp_path / "b"),
-            "--renderer",
-            "builtin",
-            "--disclosure",
-            str(open_disclosure),
-        ],
-        capture_output=True,
-        text=True,
-        check=False,
+    done = finsam(
+        "run",
+        "kommun",
+        "--year",
+        "2022",
+        "--kommun",
+        "Partille",
+        "--data",
+        str(SMALL),
+        "--out",
+        str(tmp_path / "one"),
+        "--build-dir",
+        str(tmp_path / "b"),
+        "--renderer",
+        "builtin",
+        "--disclosure",
+        str(open_disclosure),
     )
     assert done.returncode == 0, done.stderr
     assert "small counts are NOT protected" in done.stderr

@@ -47,10 +47,10 @@ def test_every_table_at_every_level_protected(tmp_path, level, name):
         assert not ((shown >= 1) & (shown <= 4)).any(), file.name  # nothing below 5 published
 
 
-def test_unsuppressed_export_warns_and_has_the_hand_worked_counts(tmp_path):
-    out = tmp_path / "open"
-    done = tables(
-        tmp_path,
+def forbund_tables(tmp: Path, out: Path, *extra: str) -> subprocess.CompletedProcess:
+    """``finsam tables`` of the small dataset's förbund, 2022."""
+    return tables(
+        tmp,
         "--data",
         str(SMALL),
         "--level",
@@ -61,8 +61,13 @@ def test_unsuppressed_export_warns_and_has_the_hand_worked_counts(tmp_path):
         "2022",
         "--out",
         str(out),
-        "--unsuppressed",
+        *extra,
     )
+
+
+def test_unsuppressed_export_warns_and_has_the_hand_worked_counts(tmp_path):
+    out = tmp_path / "open"
+    done = forbund_tables(tmp_path, out, "--unsuppressed")
     assert done.returncode == 0, done.stderr
     assert "NOT protected" in done.stderr
     flow = pd.read_csv(out / "deltagarflode.csv")
@@ -77,19 +82,7 @@ def test_unsuppressed_export_warns_and_has_the_hand_worked_counts(tmp_path):
 
 def test_counts_of_insatser_are_not_people_and_are_shown(tmp_path):
     out = tmp_path / "s"
-    done = tables(
-        tmp_path,
-        "--data",
-        str(SMALL),
-        "--level",
-        "forbund",
-        "--name",
-        "Samordningsförbundet Insjöriket",
-        "--year",
-        "2022",
-        "--out",
-        str(out),
-    )
+    done = forbund_tables(tmp_path, out)
     assert done.returncode == 0, done.stderr
     struktur = pd.read_csv(out / "struktur.csv", dtype=str, keep_default_na=False)
     insatser = struktur[

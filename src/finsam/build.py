@@ -61,18 +61,30 @@ def build_site(
     renderer: str = "auto",
     jobs: int | None = None,
     on_run: Callable[[RunResult], None] | None = None,
-    runs: list[Run] | None = None,
     disclosure: Path = DISCLOSURE_PARAMS,
 ) -> BuildResult:
-    """Build the site (or, with ``runs``, only those pages) from the dataset at ``data``, with
-    the suppression threshold of the ``disclosure`` file (default ``params/disclosure.yml``)."""
+    """Build the site of the run matrix ``params`` from the dataset at ``data``, with the
+    suppression threshold of the ``disclosure`` file (default ``params/disclosure.yml``)."""
     store = prepare_store(data, build_dir)
-    if runs is None:
-        runs = plan_runs(read_matrix(params), store, source=str(params))
-    threshold = load_threshold(Path(disclosure))
-    runs = [replace(run, threshold=threshold) for run in runs]
+    runs = plan_runs(read_matrix(params), store, source=str(params))
     if not runs:
         raise FinsamError(f"{params}: the run matrix selects no pages")
+    return build_pages(store, runs, out, build_dir, renderer, jobs, on_run, disclosure)
+
+
+def build_pages(
+    store: Store,
+    runs: list[Run],
+    out: Path,
+    build_dir: Path,
+    renderer: str = "auto",
+    jobs: int | None = None,
+    on_run: Callable[[RunResult], None] | None = None,
+    disclosure: Path = DISCLOSURE_PARAMS,
+) -> BuildResult:
+    """Execute ``runs`` against an ingested ``store`` and render them as the site ``out``."""
+    threshold = load_threshold(Path(disclosure))
+    runs = [replace(run, threshold=threshold) for run in runs]
     meta = store.meta()
     results = execute_runs(runs, store.path, build_dir, meta["fingerprint"], jobs, on_run)
     stage = stage_site(results, meta, Path(build_dir) / "site")

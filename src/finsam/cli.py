@@ -164,9 +164,10 @@ def run(
     disclosure: DisclosureOption = paths.PARAMS_DIR / "disclosure.yml",
 ):
     """Run one report (one notebook, one set of parameters) and render it as HTML and PDF."""
-    from finsam.build import build_site, prepare_store
+    from finsam.build import build_pages, prepare_store
     from finsam.matrix import Run
     from finsam.population import kommun_code
+    from finsam.reference import kommun_name
 
     if kind not in ("riket", "forbund", "kommun"):
         raise FinsamError(f"report kind {kind!r}: expected riket, forbund or kommun")
@@ -175,20 +176,9 @@ def run(
     store = prepare_store(data, build_dir)
     code = kommun_code(kommun) if kommun else None
     forbund = "" if kind == "riket" else forbund or _forbund_for(store, code)
-    name = store.table("kommuner").set_index("kommunkod")["kommun"].get(code) if code else None
-    one = Run(kind, year, forbund, code, name, period_end)
+    one = Run(kind, year, forbund, code, kommun_name(code) if code else None, period_end)
     _warn_if_unprotected(disclosure)
-    result = build_site(
-        data,
-        site,
-        build_dir,
-        paths.PARAMS_DIR / "site.yml",
-        renderer,
-        1,
-        _progress,
-        runs=[one],
-        disclosure=disclosure,
-    )
+    result = build_pages(store, [one], site, build_dir, renderer, 1, _progress, disclosure)
     page = result.site / one.page
     out.print(f"notebook: {result.results[0].path}\nhtml:     {page}.html\npdf:      {page}.pdf")
 

@@ -43,13 +43,6 @@ class ReportPage:
         return self.population.kommun_names
 
 
-def _value(table: pd.DataFrame, kategori: str, kon: str = "totalt", **where):
-    rows = table[(table["kategori"] == kategori) & (table["kon"] == kon)]
-    for column, value in where.items():
-        rows = rows[rows[column] == value]
-    return rows["antal"].iloc[0] if len(rows) else 0
-
-
 def report_page(
     store_path: str | Path,
     level: str,
@@ -78,8 +71,6 @@ def report_page(
         flow_text=prose.flow_summary(
             tables["deltagarflode"], pop.year, kommun_name=kommun, subject=subject
         ),
-        structural_text=prose.structural_summary(
-            _value(tables["struktur"], "totalt", matt="deltagare"), pop.year
-        ),
+        structural_text=prose.structural_summary(tables["struktur"], pop.year),
         quality=quality_findings(pop, threshold) if level == "forbund" else [],
     )

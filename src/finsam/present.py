@@ -34,6 +34,14 @@ MONTHS = (
 )
 
 
+# Shown on every page built from a dataset whose dataset.yml says synthetic: true (Markdown).
+SYNTHETIC_NOTICE = (
+    "**Observera: deltagaruppgifterna på denna sida är syntetiska.** De är framställda av "
+    "programmet för att visa rapportens form och liknar i storlek de verkliga uppgifterna, men "
+    "de beskriver inga verkliga personer och får inte användas som statistik."
+)
+
+
 def swedish_int(value: int) -> str:
     """``17501`` → ``17 501`` (no-break space)."""
     return f"{int(value):,}".replace(",", NBSP)

@@ -80,8 +80,10 @@ def referral_summary(
     return text
 
 
-def structural_summary(participants: int, year: int) -> str:
-    """ "Under de strukturövergripande insatserna har 195 deltagare registrerats under 2022."."""
+def structural_summary(struktur: pd.DataFrame, year: int) -> str:
+    """ "Under de strukturövergripande insatserna har 195 deltagare registrerats under 2022.",
+    from the protected ``struktur`` table (its ``totalt`` row of participants)."""
+    participants = _count(struktur[struktur["matt"] == "deltagare"], "totalt", "totalt")
     if not _positive(participants):
         return f"Inga deltagare i strukturövergripande insatser har registrerats under {year}."
     return (

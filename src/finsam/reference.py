@@ -31,12 +31,6 @@ def forbund_names(reference_dir: Path = REFERENCE_DIR) -> frozenset[str]:
     return frozenset(forbund_members(reference_dir)["forbund"])
 
 
-def member_kommuner(forbund: str, reference_dir: Path = REFERENCE_DIR) -> list[str]:
-    """Kommunkoder of a förbund's members, in the register's order."""
-    members = forbund_members(reference_dir)
-    return members.loc[members["forbund"] == forbund, "kommunkod"].tolist()
-
-
 def kommun_name(kommunkod: str, reference_dir: Path = REFERENCE_DIR) -> str:
     """Name of a kommun from its code (``1481`` → ``Mölndal``)."""
     return _name_by_code(reference_dir)[kommunkod]
@@ -82,11 +76,6 @@ def resolve_kommun(value: str, reference_dir: Path = REFERENCE_DIR) -> str | Non
         return by_key[bare]
     with_s = re.sub(r"\s+(kommun|stad)$", "", key)
     return by_key.get(with_s)
-
-
-def kommun_slug(kommunkod: str, reference_dir: Path = REFERENCE_DIR) -> str:
-    """URL- and file-safe name of a kommun (``Härryda`` → ``harryda``)."""
-    return slugify(kommun_name(kommunkod, reference_dir))
 
 
 _TRANSLIT = str.maketrans({"å": "a", "ä": "a", "ö": "o", "é": "e", "ü": "u"})

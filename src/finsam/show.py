@@ -19,6 +19,7 @@ from finsam.catalog import BY_ID
 from finsam.disclosure import legend
 from finsam.pages import ReportPage
 from finsam.present import (
+    SYNTHETIC_NOTICE,
     count_text,
     frame_html,
     protected_html,
@@ -28,11 +29,6 @@ from finsam.present import (
 )
 from finsam.store import Store
 
-SYNTHETIC_NOTICE = (
-    "**Observera: deltagaruppgifterna på denna sida är syntetiska.** De är framställda av "
-    "programmet för att visa rapportens form och liknar i storlek de verkliga uppgifterna, men "
-    "de beskriver inga verkliga personer och får inte användas som statistik."
-)
 MENTIONS_NOTE = "En deltagare kan ha flera svar; summorna och andelarna avser antal omnämnanden."
 
 
@@ -108,8 +104,12 @@ def chart(
     if second is not None:
         title += f" – {spec.second_labels.get(second, second)}"
     if not (data["antal"].fillna(0) > 0).any():
-        display(HTML(f'<p class="finsam-legend">Diagrammet "{html.escape(title)}" visas inte: '
-                     "det finns inga visade antal att rita (små antal är skyddade).</p>"))
+        display(
+            HTML(
+                f'<p class="finsam-legend">Diagrammet "{html.escape(title)}" visas inte: '
+                "det finns inga visade antal att rita (små antal är skyddade).</p>"
+            )
+        )
         return
     fig = charts.grouped_bars(data, labels, title, horizontal=horizontal)
     _figure(fig, alt_text(data, labels, title))

@@ -18,7 +18,7 @@ import yaml
 
 from finsam.execute import RunResult
 from finsam.paths import QUARTO_PROJECT_FILE, SITE_SOURCE_DIR
-from finsam.show import SYNTHETIC_NOTICE
+from finsam.present import SYNTHETIC_NOTICE
 
 HEADINGS = {"riket": "Riket", "forbund": "Förbund", "kommun": "Kommuner"}
 INDEX_TITLE = "Uppföljning av samordningsförbundens insatser"

@@ -6,7 +6,6 @@ from __future__ import annotations
 import pandas as pd
 
 from finsam import codes
-from finsam.tidy import TIDY_COLUMNS
 
 
 def structural_by_orientation(
@@ -26,10 +25,5 @@ def structural_by_orientation(
         hit = rows[rows["inriktning"] == kategori]
         parts.append((kategori, "insatser", "totalt", len(hit)))
         parts.append((kategori, "deltagare", "totalt", int(hit["antal"].sum())))
-    table = pd.DataFrame(parts, columns=["kategori", "matt", "kon", "antal"])
-    return table[["kategori", "matt", *TIDY_COLUMNS[1:]]].astype({"antal": "int64"})
-
-
-def structural_participants(strukturdeltagare: pd.DataFrame, year: int) -> int:
-    """All participants in structural insatser in the year."""
-    return int(strukturdeltagare.loc[strukturdeltagare["ar"] == year, "antal"].sum())
+    return pd.DataFrame(parts, columns=["kategori", "matt", "kon", "antal"]).astype(
+        {"antal": "int64"})
