@@ -8,7 +8,7 @@ from pathlib import Path
 import pandas as pd
 
 from finsam import flows, prose, referrals
-from finsam.catalog import BY_ID, protect
+from finsam.catalog import BY_ID, apply_hidden, with_totals
 from finsam.codes import DELTAGARFLODE
 from finsam.dataset import load_dataset
 from finsam.present import (
@@ -40,7 +40,8 @@ def test_percent_and_decimal_round_half_up():
     assert swedish_decimal(12345.25) == f"12{NBSP}345,3"
 
 
-def referral_table(threshold: int):
+def referral_table(hidden: set[tuple[str, str]]):
+    """A 2 × 3 referral table with its total row, the cells in ``hidden`` hidden."""
     tidy = pd.DataFrame(
         {
             "kategori": ["a"] * 3 + ["b"] * 3,
@@ -48,19 +49,22 @@ def referral_table(threshold: int):
             "antal": [1200, 30, 1230, 2, 40, 42],
         }
     )
-    return protect(tidy, BY_ID["remisser_remittent"], threshold)
+    spec = BY_ID["remisser_remittent"]
+    layout = with_totals(tidy, spec)
+    mask = [(k, g) in hidden for k, g in zip(layout["kategori"], layout["kon"], strict=True)]
+    return apply_hidden(layout, spec, mask)
 
 
 def test_protected_table_html_shows_dots_shares_and_total_row():
+    hidden = {("b", "kvinna"), ("b", "man"), ("a", "man"), ("a", "kvinna")}
     html = protected_html(
-        referral_table(4), {"a": "A & B", "b": "Beta"}, "Tabell <1>", "Grupp", "t1"
+        referral_table(hidden), {"a": "A & B", "b": "Beta"}, "Tabell <1>", "Grupp", "t1"
     )
     assert '<table class="finsam-table" id="t1">' in html
     assert "<caption>Tabell &lt;1&gt;</caption>" in html
     assert '<th scope="col" class="num">Andel kvinnor</th>' in html
-    # Beta women 2 is suppressed (primary); its row then needs a second hidden cell: Beta men 40
-    # (the smallest non-zero part); the men's column then needs one: A men 30; and A's row then
-    # one more: A women 1 200. Row totals and column totals stay shown.
+    # Hidden: both genders of both rows; row totals and column totals are shown, and so are
+    # the shares of the row totals (their column total, 1 272, is shown).
     assert (
         '<tr><th scope="row">Beta</th><td class="num">..</td><td class="num">..</td>'
         '<td class="num">..</td><td class="num">..</td><td class="num">42</td>'
@@ -75,7 +79,9 @@ def test_protected_table_html_shows_dots_shares_and_total_row():
 
 
 def test_protected_table_without_suppression():
-    html = protected_html(referral_table(0), {"a": "A", "b": "B"}, "T", "Grupp", "t2", shares=False)
+    html = protected_html(
+        referral_table(set()), {"a": "A", "b": "B"}, "T", "Grupp", "t2", shares=False
+    )
     assert (
         '<tr><th scope="row">B</th><td class="num">2</td><td class="num">40</td>'
         '<td class="num">42</td></tr>'
@@ -100,7 +106,9 @@ def test_flow_text_states_the_hand_worked_numbers():
 
 def test_referral_text():
     refs = load_dataset(SMALL).tables["remisser"]
-    table = protect(referrals.referrals_by_party(refs, 2022), BY_ID["remisser_remittent"], 0)
+    spec = BY_ID["remisser_remittent"]
+    layout = with_totals(referrals.referrals_by_party(refs, 2022), spec)
+    table = apply_hidden(layout, spec, [False] * len(layout))
     text = prose.referral_summary(table, 2022, referrals.last_referral_date(refs, 2022))
     assert text == (
         "Under 2022 har förbundet tagit emot 5 remisser (3 kvinnor och 2 män). "

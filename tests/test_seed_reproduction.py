@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from finsam.catalog import BY_ID, protect
+from finsam.catalog import BY_ID, apply_hidden, with_totals
 from finsam.present import NBSP, share_text
 
 BILAGA3 = Path(__file__).resolve().parents[1] / "data" / "national" / "bilaga3_2021.csv"
@@ -35,10 +35,13 @@ def test_bilaga3_shares_through_the_product():
     found = {}
     for tabell, part in printed.groupby("tabell", sort=False):
         counts = part[part["kategori"] != "totalt"][["kategori", "kon", "antal"]]
-        table = protect(counts.reset_index(drop=True), BY_ID[tabell], threshold=0)
+        layout = with_totals(counts, BY_ID[tabell])
+        table = apply_hidden(layout, BY_ID[tabell], [False] * len(layout))
         shown = table[table["kategori"] != "totalt"]
-        ours = {(k, g): share_text(a, False).replace(NBSP, " ")
-                for k, g, a in zip(shown["kategori"], shown["kon"], shown["andel"], strict=True)}
+        ours = {
+            (k, g): share_text(a, False).replace(NBSP, " ")
+            for k, g, a in zip(shown["kategori"], shown["kon"], shown["andel"], strict=True)
+        }
         for row in part[part["kategori"] != "totalt"].itertuples():
             theirs = f"{row.andel_tryckt} %"
             if ours[(row.kategori, row.kon)] != theirs:

@@ -9,10 +9,12 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from finsam.catalog import BY_ID, TABLES, compute_table, compute_tables
+from finsam.catalog import BY_ID, TABLES, compute_tables
 from finsam.dataset import load_dataset
 from finsam.outcomes import months_in_insats
 from finsam.population import population
+from finsam.protection.plan import page_mask, protected_page
+from finsam.protection.publication import page_key
 from finsam.store import Store, ingest
 
 SMALL = Path(__file__).parent / "fixtures" / "small"
@@ -26,7 +28,7 @@ def store(tmp_path_factory) -> Store:
 
 @pytest.fixture(scope="module")
 def forbund(store):
-    return compute_tables(population(store, "forbund", FORBUND, 2022), threshold=0)
+    return compute_tables(population(store, "forbund", FORBUND, 2022))
 
 
 def counts(table: pd.DataFrame, second: str | None = None, value: str | None = None) -> dict:
@@ -200,7 +202,7 @@ def test_flow_has_no_column_shares(forbund):
 
 
 def test_kommun_level(store):
-    tables = compute_tables(population(store, "kommun", "Mölndal", 2022), threshold=0)
+    tables = compute_tables(population(store, "kommun", "Mölndal", 2022))
     assert counts(tables["deltagarflode"])["samtliga"] == (2, 1, 3)
     assert nonzero(counts(tables["remisser_remittent"])) == {
         "psykiatrin": (2, 0, 2),
@@ -211,17 +213,22 @@ def test_kommun_level(store):
 
 
 def test_riket_level_equals_the_only_forbund(store, forbund):
-    riket = compute_tables(population(store, "riket", None, 2022), threshold=0)
+    riket = compute_tables(population(store, "riket", None, 2022))
     for table_id in ("deltagarflode", "alder", "resultat", "forsorjning_fore"):
         pd.testing.assert_frame_equal(riket[table_id], forbund[table_id])
 
 
-def test_protected_table_hides_small_counts(store):
+def test_protected_page_hides_small_counts(store):
+    """The förbund page 2022 protected on its own: every count 1–4 of the flow table is hidden,
+    shown counts are 0 or above 4, and hidden cells have no share."""
     pop = population(store, "forbund", FORBUND, 2022)
-    flow = compute_table(BY_ID["deltagarflode"], pop, threshold=4)
+    key = page_key("forbund", FORBUND, 2022, None)
+    flow = protected_page(pop, key, page_mask(store, key, 4)).tables["deltagarflode"]
     hidden = flow[flow["undertryckt"]]
-    assert ("samtliga", "kvinna") in set(zip(hidden["kategori"], hidden["kon"], strict=True))
-    shown = flow.loc[~flow["undertryckt"], "antal"]
-    assert all(v == 0 or v > 4 for v in shown)
+    # samtliga 3 / 2 / 5 (fixture README): the women's 3 and men's 2 are hidden
+    assert {("samtliga", "kvinna"), ("samtliga", "man")} <= set(
+        zip(hidden["kategori"], hidden["kon"], strict=True)
+    )
+    assert flow.loc[~flow["undertryckt"], "antal"].map(lambda v: v == 0 or v > 4).all()
     assert flow.loc[flow["undertryckt"], "antal"].isna().all()
     assert flow.loc[flow["undertryckt"], "andel"].map(math.isnan).all()

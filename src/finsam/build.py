@@ -9,7 +9,7 @@ are not executed again.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -19,6 +19,7 @@ from finsam.errors import FinsamError
 from finsam.execute import RunResult, execute_runs
 from finsam.matrix import Run, plan_runs, read_matrix
 from finsam.paths import REFERENCE_DIR
+from finsam.protection.plan import AuditFailed, protect_pages, write_mask
 from finsam.render import render_site
 from finsam.site import stage_site
 from finsam.store import STORE_FILE, Store, ingest
@@ -81,11 +82,19 @@ def build_pages(
     jobs: int | None = None,
     on_run: Callable[[RunResult], None] | None = None,
     disclosure: Path = DISCLOSURE_PARAMS,
+    protect_with: Sequence[Run] = (),
 ) -> BuildResult:
-    """Execute ``runs`` against an ingested ``store`` and render them as the site ``out``."""
+    """Protect ``runs`` together with ``protect_with`` (more pages of the same site), audit the
+    protection, then execute ``runs`` against an ingested ``store`` and render them as the site
+    ``out``. If the audit fails, nothing is executed or published."""
     threshold = load_threshold(Path(disclosure))
-    runs = [replace(run, threshold=threshold) for run in runs]
     meta = store.meta()
+    keys = [run.key for run in [*runs, *protect_with]]
+    protection = protect_pages(store, keys, threshold)
+    if protection.failures:
+        raise AuditFailed(protection)
+    mask = write_mask(protection, Path(build_dir) / "protection", meta["fingerprint"])
+    runs = [replace(run, threshold=threshold, protection=str(mask.resolve())) for run in runs]
     results = execute_runs(runs, store.path, build_dir, meta["fingerprint"], jobs, on_run)
     stage = stage_site(results, meta, Path(build_dir) / "site")
     engine = render_site(stage, out, renderer, jobs)  # type: ignore[arg-type]

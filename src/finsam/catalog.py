@@ -1,9 +1,11 @@
 """Every published table: its id, Swedish caption, how it is computed and how it is protected.
 
 A table is computed by a pure function of a :class:`~finsam.population.Population` into a tidy
-frame (``kategori``[, second dimension], ``kon``, ``antal``), then protected by small-count
-suppression (:mod:`finsam.disclosure`), which adds ``andel`` (percent of the column total,
-unrounded) and ``undertryckt``. Labels and formatting are applied only when shown or exported.
+frame (``kategori``[, second dimension], ``kon``, ``antal``), laid out with its total rows as
+published (:func:`published_layout`), protected together with everything else a site publishes
+(:mod:`finsam.protection`), and shown with ``andel`` (percent of the column total, unrounded)
+and ``undertryckt`` (:func:`apply_hidden`). Labels and formatting are applied only when shown or
+exported.
 """
 
 from __future__ import annotations
@@ -12,10 +14,11 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import yaml
 
-from finsam import codes, demographics, disclosure, flows, outcomes, referrals, structural, support
+from finsam import codes, demographics, flows, outcomes, referrals, structural, support
 from finsam.errors import FinsamError
 from finsam.paths import PARAMS_DIR
 from finsam.population import Population
@@ -248,55 +251,122 @@ def load_threshold(path: Path = DISCLOSURE_PARAMS) -> int:
     return value
 
 
-def protect(tidy: pd.DataFrame, spec: TableSpec, threshold: int) -> pd.DataFrame:
-    """Suppress small counts (and their complements) slice by slice of the second dimension;
-    add ``andel`` and ``undertryckt``, and for additive tables the ``totalt`` row of column sums
-    (protected with the same mask). ``threshold=0`` publishes everything (internal use)."""
-    slices = (
-        [tidy]
-        if spec.second is None
-        else [part for _, part in tidy.groupby(spec.second, sort=False)]
-    )
-    out = []
-    for part in slices:
-        plain = part.drop(columns=[spec.second]) if spec.second else part
-        plain = plain.reset_index(drop=True)
-        limit = 0 if spec.second and part[spec.second].iloc[0] in spec.unprotected else threshold
-        if spec.additive:
-            done = disclosure.with_total_row(plain, limit, extra_lines=spec.extra_lines)
-        else:
-            done = disclosure.suppress_tidy(
-                plain, limit, additive_categories=False, extra_lines=spec.extra_lines
-            )
-        if spec.second:
-            done.insert(1, spec.second, part[spec.second].iloc[0])
-        out.append(done)
-    table = pd.concat(out, ignore_index=True)
-    if spec.share_base:
-        table = _shares_of_base(table, spec)
-    return table[
-        [c for c in ("kategori", spec.second, "kon", "antal", "andel", "undertryckt") if c]
-    ]
+# The tables each kind of page publishes (and its exports), in the order they are shown.
+PAGE_TABLES: dict[str, tuple[str, ...]] = {
+    "forbund": tuple(spec.id for spec in TABLES),
+    "kommun": (
+        "remisser_remittent",
+        "deltagarflode",
+        "deltagare_insats",
+        "alder",
+        "utbildning",
+        "tid_offentlig_forsorjning",
+        "forsorjning_fore",
+        "forsorjning_efter",
+        "forsorjningsforandring",
+        "inriktning",
+        "tid_i_insats",
+        "avslutsorsak",
+        "sysselsattning_efter",
+        "resultat",
+        "registrering",
+    ),
+    "riket": (
+        "deltagarflode",
+        "registrering",
+        "inriktning",
+        "struktur",
+        "resultat",
+        "remisser_remittent",
+        "alder",
+        "utbildning",
+        "tid_offentlig_forsorjning",
+        "forsorjning_fore",
+        "forsorjning_efter",
+        "forsorjningsforandring",
+        "tid_i_insats",
+        "avslutsorsak",
+        "sysselsattning_efter",
+    ),
+}
 
 
-def _shares_of_base(table: pd.DataFrame, spec: TableSpec) -> pd.DataFrame:
-    keys = [k for k in (spec.second, "kon") if k]
-    base = table[table["kategori"] == spec.share_base].set_index(keys)["antal"]
-    bases = table.set_index(keys).index.map(base.to_dict().get)
-    bases = pd.Series(bases, index=table.index, dtype="Float64")
-    share = table["antal"].astype("Float64") / bases * 100
-    share = share.where((bases > 0) & table["antal"].notna())
-    return table.assign(andel=share.astype(float))
+# Whether a level's pages split counts by gender. A kommun's counts are small: split by gender
+# they would mostly be hidden, so kommun pages publish totals only (a coarser breakdown hides
+# far fewer people than suppressing most cells of a finer one).
+GENDER_SPLIT: dict[str, bool] = {"riket": True, "forbund": True, "kommun": False}
 
 
-def compute_table(spec: TableSpec, pop: Population, threshold: int) -> pd.DataFrame:
-    """One protected tidy table for a population."""
-    return protect(spec.compute(pop), spec, threshold)
+def published_layout(spec: TableSpec, pop: Population) -> pd.DataFrame:
+    """The cells a table publishes for a population, with their true counts: the tidy table
+    (only ``totalt`` on levels without a gender split, see :data:`GENDER_SPLIT`) with its total
+    rows (:func:`with_totals`). Columns ``kategori``, [second], ``kon``, ``antal``."""
+    tidy = spec.compute(pop)
+    if not GENDER_SPLIT[pop.level]:
+        tidy = tidy[tidy["kon"] == "totalt"]
+    return with_totals(tidy, spec)
 
 
-def compute_tables(
-    pop: Population, threshold: int, ids: list[str] | None = None
-) -> dict[str, pd.DataFrame]:
-    """Every table (or the ones named) for a population, in catalog order."""
+def with_totals(tidy: pd.DataFrame, spec: TableSpec) -> pd.DataFrame:
+    """For additive tables, ``tidy`` with a ``totalt`` row per gender (and per value of the
+    second dimension, right after its slice) holding the column sum; other tables as they are."""
+    tidy = tidy.reset_index(drop=True)
+    if not spec.additive:
+        return tidy
+    keys = [spec.second, "kon"] if spec.second else ["kon"]
+    totals = tidy.groupby(keys, sort=False, as_index=False)["antal"].sum()
+    totals.insert(0, "kategori", "totalt")
+    if spec.second:
+        parts = []
+        for value, part in tidy.groupby(spec.second, sort=False):
+            parts += [part, totals[totals[spec.second] == value]]
+        layout = pd.concat(parts, ignore_index=True)
+    else:
+        layout = pd.concat([tidy, totals], ignore_index=True)
+    return layout[tidy.columns].astype({"antal": "int64"})
+
+
+def compute_tables(pop: Population, ids: list[str] | None = None) -> dict[str, pd.DataFrame]:
+    """Every table (or the ones named) of a population with every gender and *no* protection,
+    in catalog order: the counting rules' own output, for tests and internal checks. Published
+    tables come from :mod:`finsam.protection`."""
     chosen = [BY_ID[i] for i in ids] if ids else TABLES
-    return {spec.id: compute_table(spec, pop, threshold) for spec in chosen}
+    out = {}
+    for spec in chosen:
+        layout = with_totals(spec.compute(pop), spec)
+        out[spec.id] = apply_hidden(layout, spec, np.zeros(len(layout), bool))
+    return out
+
+
+def protectable(layout: pd.DataFrame, spec: TableSpec) -> np.ndarray:
+    """Which cells of a layout count people (and so may be hidden); counts of insatser are
+    published as they are."""
+    if spec.second is None or not spec.unprotected:
+        return np.ones(len(layout), bool)
+    return ~layout[spec.second].isin(spec.unprotected).to_numpy()
+
+
+def apply_hidden(layout: pd.DataFrame, spec: TableSpec, hidden: np.ndarray) -> pd.DataFrame:
+    """The published table: ``antal`` missing where ``hidden``, ``undertryckt``, and ``andel``
+    (unrounded percent of the column's ``totalt`` row, or of the ``share_base`` category) shown
+    only where both the count and its base are shown and the base is not 0."""
+    hidden = np.asarray(hidden, dtype=bool)
+    keys = [k for k in (spec.second, "kon") if k]
+    counts = layout["antal"].to_numpy(dtype=np.int64)
+    table = layout.assign(
+        antal=pd.arrays.IntegerArray(np.where(hidden, 0, counts), hidden.copy()),
+        undertryckt=hidden,
+    )
+    base_name = "totalt" if spec.additive else spec.share_base
+    if base_name is None:
+        share = pd.Series(np.nan, index=table.index)
+    else:
+        is_base = (table["kategori"] == base_name).to_numpy()
+        base = table[is_base].set_index(keys)["antal"]
+        index = pd.MultiIndex.from_frame(table[keys]) if len(keys) > 1 else table[keys[0]]
+        bases = pd.array(index.map(base.to_dict().get), dtype="Float64")
+        share = pd.Series(table["antal"].astype("Float64").to_numpy() / bases * 100)
+        share = share.where(pd.Series(bases > 0) & table["antal"].notna().to_numpy())
+    table["andel"] = share.astype(float).to_numpy()
+    columns = ("kategori", spec.second, "kon", "antal", "andel", "undertryckt")
+    return table[[c for c in columns if c]]

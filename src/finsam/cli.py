@@ -40,6 +40,13 @@ DisclosureOption = Annotated[
         "params/disclosure.yml); 0 publishes small counts and is for internal builds only.",
     ),
 ]
+ParamsOption = Annotated[
+    Path,
+    typer.Option(
+        "--params",
+        help="Run matrix (YAML) of the site the pages belong to; they are protected together.",
+    ),
+]
 RendererOption = Annotated[
     str, typer.Option("--renderer", help="auto (Quarto if on PATH), quarto or builtin.")
 ]
@@ -162,10 +169,14 @@ def run(
     build_dir: BuildDirOption = paths.DEFAULT_BUILD_DIR,
     renderer: RendererOption = "auto",
     disclosure: DisclosureOption = paths.PARAMS_DIR / "disclosure.yml",
+    params: ParamsOption = paths.PARAMS_DIR / "site.yml",
 ):
-    """Run one report (one notebook, one set of parameters) and render it as HTML and PDF."""
+    """Run one report (one notebook, one set of parameters) and render it as HTML and PDF.
+
+    The page is protected together with the site of ``--params``, so it hides exactly what
+    the site's page hides."""
     from finsam.build import build_pages, prepare_store
-    from finsam.matrix import Run
+    from finsam.matrix import Run, plan_runs, read_matrix
     from finsam.population import kommun_code
     from finsam.reference import kommun_name
 
@@ -178,7 +189,10 @@ def run(
     forbund = "" if kind == "riket" else forbund or _forbund_for(store, code)
     one = Run(kind, year, forbund, code, kommun_name(code) if code else None, period_end)
     _warn_if_unprotected(disclosure)
-    result = build_pages(store, [one], site, build_dir, renderer, 1, _progress, disclosure)
+    site_runs = plan_runs(read_matrix(params), store, source=str(params))
+    result = build_pages(
+        store, [one], site, build_dir, renderer, 1, _progress, disclosure, protect_with=site_runs
+    )
     page = result.site / one.page
     out.print(f"notebook: {result.results[0].path}\nhtml:     {page}.html\npdf:      {page}.pdf")
 
@@ -200,26 +214,87 @@ def tables(
     ] = False,
     period_end: Annotated[str | None, typer.Option(help="Date for 'pågående', YYYY-MM-DD.")] = None,
     build_dir: BuildDirOption = paths.DEFAULT_BUILD_DIR,
+    params: ParamsOption = paths.PARAMS_DIR / "site.yml",
 ):
-    """Export every statistics table of one level and year as tidy files (one per table)."""
+    """Export every statistics table of one page (level, name, year) as tidy files, protected
+    together with the site of ``--params`` (one file per table)."""
     from finsam.build import prepare_store
-    from finsam.catalog import compute_tables, load_threshold
+    from finsam.catalog import load_threshold
     from finsam.export import FORMATS, export_tables
+    from finsam.matrix import plan_runs, read_matrix
     from finsam.population import population
+    from finsam.protection.plan import AuditFailed, mask_frame, protect_pages, protected_page
+    from finsam.protection.publication import page_key
 
     if fmt not in FORMATS:
         raise FinsamError(f"format {fmt!r}: expected one of {', '.join(FORMATS)}")
     store = prepare_store(data, build_dir)
     pop = population(store, level, name, year, period_end)
     threshold = 0 if unsuppressed else load_threshold()
+    key = page_key(level, pop.kommuner[0] if level == "kommun" else (name or ""), year, period_end)
+    site_runs = plan_runs(read_matrix(params), store, source=str(params))
+    protection = protect_pages(store, [key, *(r.key for r in site_runs)], threshold)
+    if protection.failures:
+        raise AuditFailed(protection)
+    mask = mask_frame(protection)
+    page_tables = protected_page(pop, key, mask[mask["page"] == key.id]).tables
     if unsuppressed:
         err.print(
             "[bold red]warning:[/bold red] --unsuppressed: small counts are NOT protected. "
             "These files are for internal use only and must not be published."
         )
-    written = export_tables(compute_tables(pop, threshold), out_dir, fmt)
+    written = export_tables(page_tables, out_dir, fmt)
     protection = "unsuppressed" if unsuppressed else f"counts 1–{threshold} suppressed"
     out.print(f"{len(written)} tables for {pop.label} {year} ({protection}) written to {out_dir}")
+
+
+@app.command()
+@user_errors
+def audit(
+    data: DataOption = paths.EXAMPLE_DATASET,
+    params: ParamsOption = paths.PARAMS_DIR / "site.yml",
+    build_dir: BuildDirOption = paths.DEFAULT_BUILD_DIR,
+    disclosure: DisclosureOption = paths.PARAMS_DIR / "disclosure.yml",
+):
+    """Play the attacker on the site of a run matrix: protect every page together, then bound
+    every hidden cell from all published numbers; exit 1 if a reader can narrow any hidden cell
+    to fewer than four values."""
+    from finsam.build import prepare_store
+    from finsam.catalog import load_threshold
+    from finsam.matrix import plan_runs, read_matrix
+    from finsam.protection.audit import MIN_WIDTH
+    from finsam.protection.plan import AuditFailed, information_loss, protect_pages
+
+    store = prepare_store(data, build_dir)
+    runs = plan_runs(read_matrix(params), store, source=str(params))
+    threshold = load_threshold(disclosure)
+    protection = protect_pages(store, [r.key for r in runs], threshold)
+    pub = protection.publication
+    kinds = {}
+    for relation in pub.relations:
+        kinds[relation.kind] = kinds.get(relation.kind, 0) + 1
+    out.print(
+        f"{len(pub.pages)} pages, {len(pub.cells) - 1} published counts, "
+        f"{int(protection.hidden.sum())} hidden (threshold {threshold}), "
+        f"{len(pub.relations)} relations ("
+        + ", ".join(f"{n} {k}" for k, n in sorted(kinds.items()))
+        + f"), {protection.seconds:.1f} s"
+    )
+    for row in information_loss(protection).itertuples():
+        out.print(
+            f"  {row.level:8} {row.hidden:5} of {row.nonzero:5} non-zero counts hidden "
+            f"({row.share:.1f} %)"
+        )
+    if protection.failures:
+        raise AuditFailed(protection)
+    if protection.audit:
+        narrowest = min(i.width for i in protection.audit.values())
+        out.print(
+            f"audit passed: a reader can narrow no hidden count to fewer than {MIN_WIDTH + 1} "
+            f"possible values (narrowest: {narrowest + 1:g})"
+        )
+    else:
+        out.print("audit passed: no count is hidden")
 
 
 def _warn_if_unprotected(disclosure: Path) -> None:

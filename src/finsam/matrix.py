@@ -15,6 +15,7 @@ from pathlib import Path
 import yaml
 
 from finsam.errors import FinsamError
+from finsam.protection.publication import PageKey, page_key
 from finsam.reference import slugify
 from finsam.store import Store
 
@@ -33,6 +34,7 @@ class Run:
     kommun_name: str | None = None
     period_end: str | None = None
     threshold: int | None = None  # suppression threshold; None: params/disclosure.yml
+    protection: str | None = None  # mask file of the site-wide protection; None: page alone
 
     @property
     def name(self) -> str:
@@ -50,6 +52,12 @@ class Run:
         return f"{self.kind}/{self.year}/{self.slug}"
 
     @property
+    def key(self) -> PageKey:
+        """The page's key in the site-wide protection."""
+        scope = {"riket": "", "forbund": self.forbund, "kommun": self.kommun or ""}[self.kind]
+        return page_key(self.kind, scope, self.year, self.period_end)
+
+    @property
     def title(self) -> str:
         return f"{self.name} {self.year}"
 
@@ -65,6 +73,7 @@ class Run:
             "year": self.year,
             "period_end": self.period_end,
             "threshold": self.threshold,
+            "protection": self.protection,
         }
         if self.kind != "riket":
             params["forbund"] = self.forbund

@@ -14,8 +14,10 @@ from pathlib import Path
 import pandas as pd
 
 from finsam import prose, referrals
-from finsam.catalog import compute_tables, load_threshold
+from finsam.catalog import load_threshold
 from finsam.population import Population, population
+from finsam.protection.plan import page_mask, protected_page, read_mask
+from finsam.protection.publication import page_key
 from finsam.quality import QualityFinding, quality_findings
 from finsam.store import Store
 
@@ -50,13 +52,28 @@ def report_page(
     year: int,
     period_end: str | dt.date | None = None,
     threshold: int | None = None,
+    protection: str | Path | None = None,
 ) -> ReportPage:
     """Tables, texts and findings of one report page (suppression threshold from
-    ``params/disclosure.yml`` unless given)."""
+    ``params/disclosure.yml`` unless given).
+
+    ``protection`` is the mask file of the site the page belongs to (written by ``finsam
+    build``), so that the page hides exactly what the site-wide protection decided; without it
+    the page is protected on its own, as a publication of one page.
+    """
     store = Store(Path(store_path))
     pop = population(store, level, name, int(year), period_end)
     threshold = load_threshold() if threshold is None else threshold
-    tables = compute_tables(pop, threshold)
+    scope = pop.kommuner[0] if level == "kommun" else (name or "")
+    key = page_key(level, scope, pop.year, period_end)
+    meta = store.meta()
+    mask = (
+        page_mask(store, key, threshold)
+        if protection is None
+        else read_mask(Path(protection), meta["fingerprint"], threshold, key)
+    )
+    protected = protected_page(pop, key, mask)
+    tables = protected.tables
     kommun = pop.name if level == "kommun" else None
     subject = "samordningsförbunden" if level == "riket" else "förbundet"
     last = referrals.last_referral_date(pop.remisser, pop.year) if level != "kommun" else None
@@ -64,13 +81,19 @@ def report_page(
         population=pop,
         tables=tables,
         threshold=threshold,
-        meta=store.meta(),
+        meta=meta,
         referral_text=prose.referral_summary(
             tables["remisser_remittent"], pop.year, last, kommun_name=kommun, subject=subject
         ),
         flow_text=prose.flow_summary(
             tables["deltagarflode"], pop.year, kommun_name=kommun, subject=subject
         ),
-        structural_text=prose.structural_summary(tables["struktur"], pop.year),
-        quality=quality_findings(pop, threshold) if level == "forbund" else [],
+        structural_text=(
+            prose.structural_summary(tables["struktur"], pop.year) if "struktur" in tables else ""
+        ),
+        quality=(
+            quality_findings(protected.quality_facts, protected.quality)
+            if protected.quality_facts is not None
+            else []
+        ),
     )

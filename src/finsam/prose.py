@@ -20,11 +20,20 @@ def _n(value, one: str, many: str) -> str:
     return f"{count_text(value)} {one if not pd.isna(value) and value == 1 else many}"
 
 
-def _women_men(tidy: pd.DataFrame, kategori: str) -> str:
+def _split(tidy: pd.DataFrame, kategori: str) -> str | None:
+    """ "3 kvinnor och 2 män", or ``None`` when the table is published without a gender split."""
+    if not tidy["kon"].eq("kvinna").any():
+        return None
     return (
         f"{_n(_count(tidy, kategori, 'kvinna'), 'kvinna', 'kvinnor')} och "
         f"{_n(_count(tidy, kategori, 'man'), 'man', 'män')}"
     )
+
+
+def _women_men(tidy: pd.DataFrame, kategori: str) -> str:
+    """ " (3 kvinnor och 2 män)", or "" without a gender split."""
+    split = _split(tidy, kategori)
+    return f" ({split})" if split else ""
 
 
 def _positive(value) -> bool:
@@ -45,14 +54,15 @@ def flow_summary(
     else:
         opening = f"har {counted} skrivna i {kommun_name} registrerats med personuppgifter"
     text = (
-        f"Under perioden januari till och med december {year} {opening} "
-        f"({_women_men(flow, 'samtliga')}). "
-        f"{count_text(c('nya'))} deltagare har tillkommit under året ({_women_men(flow, 'nya')}), "
-        f"{count_text(c('avslutade'))} har avslutats ({_women_men(flow, 'avslutade')}) och "
+        f"Under perioden januari till och med december {year} {opening}"
+        f"{_women_men(flow, 'samtliga')}. "
+        f"{count_text(c('nya'))} deltagare har tillkommit under året{_women_men(flow, 'nya')}, "
+        f"{count_text(c('avslutade'))} har avslutats{_women_men(flow, 'avslutade')} och "
         f"{count_text(c('pagaende'))} pågick vid periodens slut."
     )
     if _positive(c("anonyma")):
-        text += f" Därutöver har {_women_men(flow, 'anonyma')} registrerats anonymt."
+        who = _split(flow, "anonyma") or _n(c("anonyma"), "deltagare", "deltagare")
+        text += f" Därutöver har {who} registrerats anonymt."
     if _positive(c("volym")):
         text += f" I volyminsatser har {_n(c('volym'), 'deltagare', 'deltagare')} registrerats."
     return text
@@ -72,8 +82,8 @@ def referral_summary(
     if not _positive(total):
         return f"Under {year} har {subject} inte tagit emot någon remiss{about}."
     text = (
-        f"Under {year} har {subject} tagit emot {_n(total, 'remiss', 'remisser')}{about} "
-        f"({_women_men(by_group, 'totalt')})."
+        f"Under {year} har {subject} tagit emot {_n(total, 'remiss', 'remisser')}{about}"
+        f"{_women_men(by_group, 'totalt')}."
     )
     if last is not None:
         text += f" Den senaste remissen under året kom in den {swedish_date(last)}."

@@ -26,4 +26,5 @@ def structural_by_orientation(
         parts.append((kategori, "insatser", "totalt", len(hit)))
         parts.append((kategori, "deltagare", "totalt", int(hit["antal"].sum())))
     return pd.DataFrame(parts, columns=["kategori", "matt", "kon", "antal"]).astype(
-        {"antal": "int64"})
+        {"antal": "int64"}
+    )

@@ -1,0 +1,332 @@
+"""The attacker: how narrowly can a reader pin down each hidden cell from everything published?
+
+A reader of a site sees every shown count and knows how the tables hang together: the
+:class:`Relation` s among cells (a total is the sum of its parts, a förbund the sum of its
+kommuner, this year's participants last year's ongoing plus this year's new ones, …). Counts are
+whole numbers, not negative, and since zeros are shown, a hidden cell is at least 1. With these
+facts an integer linear program gives, for every hidden cell, the smallest and the largest value
+it can take: its *interval*. The protection promise is that every interval spans at least four
+values (``max − min ≥ 3``).
+
+The audit is generic: cells are positions in a vector of true counts, relations are sums with
+coefficients ±1. It solves, per connected group of hidden cells, one linear program per bound
+(HiGHS's dual simplex, warm-started from the previous bound) and takes the exact integer optimum
+(HiGHS's branch and bound) only where the linear optimum is not already a whole-numbered point.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+MIN_WIDTH = 3
+"""A hidden cell passes when ``max − min >= MIN_WIDTH``: at least four possible values."""
+
+_INTEGRAL = 1e-6
+
+
+@dataclass(frozen=True)
+class Relation:
+    """``sum(cells[plus]) − sum(cells[minus]) == 0`` (``equal``) or ``<= 0`` (not ``equal``).
+
+    ``kind`` says where the relation comes from (``table``, ``link``, ``level``, ``year``,
+    ``quality``), for reports and for the order in which complements are chosen.
+    """
+
+    plus: tuple[int, ...]
+    minus: tuple[int, ...]
+    equal: bool = True
+    kind: str = "table"
+
+    @property
+    def cells(self) -> tuple[int, ...]:
+        return (*self.plus, *self.minus)
+
+    def holds(self, values: np.ndarray) -> bool:
+        difference = int(values[list(self.plus)].sum()) - int(values[list(self.minus)].sum())
+        return difference == 0 if self.equal else difference <= 0
+
+
+def total_part(total: int, parts: Sequence[int], kind: str = "table") -> Relation:
+    """``total == sum(parts)``."""
+    return Relation(tuple(parts), (total,), True, kind)
+
+
+def at_most(smaller: Sequence[int], larger: Sequence[int], kind: str = "table") -> Relation:
+    """``sum(smaller) <= sum(larger)``."""
+    return Relation(tuple(smaller), tuple(larger), False, kind)
+
+
+@dataclass(frozen=True)
+class Interval:
+    """What a reader can derive about one hidden cell: ``low <= value <= high`` (``high`` may be
+    infinite)."""
+
+    cell: int
+    low: float
+    high: float
+
+    @property
+    def width(self) -> float:
+        return self.high - self.low
+
+    @property
+    def passes(self) -> bool:
+        return self.width >= MIN_WIDTH
+
+
+def intervals(
+    values: np.ndarray,
+    hidden: np.ndarray,
+    relations: Sequence[Relation],
+    *,
+    hidden_min: int = 1,
+    only: Sequence[int] | None = None,
+    stop_when_passing: bool = False,
+) -> dict[int, Interval]:
+    """The interval of every hidden cell (or of the hidden cells in ``only``).
+
+    With ``stop_when_passing`` a cell's second bound is not computed once the first shows that
+    it passes (its interval then holds the true value in place of that bound); failing cells
+    always get their exact interval.
+
+    ``values`` are the true counts (the shown ones are what the reader sees; the hidden ones are
+    used only to check that the system is consistent), ``hidden`` a boolean mask, ``hidden_min``
+    what the reader knows as the least value of a hidden cell (1 when zeros are always shown).
+    Raises :class:`ValueError` if the relations do not hold for ``values``.
+    """
+    values = np.asarray(values, dtype=np.int64)
+    hidden = np.asarray(hidden, dtype=bool)
+    wanted = set(np.flatnonzero(hidden).tolist()) if only is None else set(only)
+    rows, groups = _system(values, hidden, relations)
+    rows_of: dict[int, list[_Row]] = {}
+    for row in rows:
+        rows_of.setdefault(row[0], []).append(row)
+    out: dict[int, Interval] = {}
+    for root, group in groups.items():
+        cells = [c for c in group if c in wanted]
+        if not cells:
+            continue
+        group_rows = rows_of.get(root, [])
+        if not group_rows:
+            out.update({c: Interval(c, hidden_min, math.inf) for c in cells})
+            continue
+        out.update(
+            _group_intervals(group, group_rows, cells, values, hidden_min, stop_when_passing)
+        )
+    return out
+
+
+def failures(
+    values: np.ndarray,
+    hidden: np.ndarray,
+    relations: Sequence[Relation],
+    *,
+    hidden_min: int = 1,
+    only: Sequence[int] | None = None,
+) -> list[Interval]:
+    """The hidden cells (of ``only``, default all) whose interval spans fewer than four values,
+    by cell, with their exact intervals."""
+    found = intervals(
+        values, hidden, relations, hidden_min=hidden_min, only=only, stop_when_passing=True
+    )
+    return [found[c] for c in sorted(found) if not found[c].passes]
+
+
+# A row of the attacker's system: (group root, hidden cells, coefficients, low, high).
+_Row = tuple[int, tuple[int, ...], tuple[float, ...], float, float]
+
+
+def _system(
+    values: np.ndarray, hidden: np.ndarray, relations: Sequence[Relation]
+) -> tuple[list[_Row], dict[int, list[int]]]:
+    """The relations with the shown cells moved to the right-hand side, and the groups of hidden
+    cells that relations connect (union–find)."""
+    parent = {int(c): int(c) for c in np.flatnonzero(hidden)}
+
+    def find(c: int) -> int:
+        while parent[c] != c:
+            parent[c] = parent[parent[c]]
+            c = parent[c]
+        return c
+
+    rows: list[tuple[tuple[int, ...], tuple[float, ...], float, float]] = []
+    for relation in relations:
+        if not relation.holds(values):
+            raise ValueError(f"relation {relation} does not hold for the true counts")
+        coefficient: dict[int, float] = {}
+        constant = 0
+        for sign, cells in ((1, relation.plus), (-1, relation.minus)):
+            for c in cells:
+                if hidden[c]:
+                    coefficient[c] = coefficient.get(c, 0.0) + sign
+                else:
+                    constant += sign * int(values[c])
+        coefficient = {c: a for c, a in coefficient.items() if a != 0}
+        if not coefficient:
+            continue
+        cells = tuple(coefficient)
+        low = -constant if relation.equal else -math.inf
+        rows.append((cells, tuple(coefficient[c] for c in cells), low, -constant))
+        first = find(cells[0])
+        for c in cells[1:]:
+            parent[find(c)] = first
+    groups: dict[int, list[int]] = {}
+    for c in parent:
+        groups.setdefault(find(c), []).append(c)
+    shaped = [(find(row[0][0]), *row) for row in rows]
+    return shaped, {root: sorted(cells) for root, cells in groups.items()}
+
+
+def _group_intervals(
+    group: list[int],
+    rows: list[_Row],
+    cells: list[int],
+    values: np.ndarray,
+    hidden_min: int,
+    stop_when_passing: bool,
+) -> dict[int, Interval]:
+    import highspy
+
+    column = {c: i for i, c in enumerate(group)}
+    n = len(group)
+    highs = _quiet_highs()
+    highs.setOptionValue("mip_rel_gap", 0.0)
+    highs.addCols(
+        n,
+        np.zeros(n),
+        np.full(n, float(hidden_min)),
+        np.full(n, highspy.kHighsInf),
+        0,
+        np.zeros(0, dtype=np.int32),
+        np.zeros(0, dtype=np.int32),
+        np.zeros(0),
+    )
+    starts, indices, coefficients, lows, highs_ = [], [], [], [], []
+    for row in rows:
+        _, row_cells, row_coefficients, low, high = row
+        starts.append(len(indices))
+        indices += [column[c] for c in row_cells]
+        coefficients += list(row_coefficients)
+        lows.append(-highspy.kHighsInf if math.isinf(low) else low)
+        highs_.append(high)
+    highs.addRows(
+        len(rows),
+        np.array(lows, dtype=np.float64),
+        np.array(highs_, dtype=np.float64),
+        len(indices),
+        np.array(starts, dtype=np.int32),
+        np.array(indices, dtype=np.int32),
+        np.array(coefficients, dtype=np.float64),
+    )
+    true = values[group].astype(np.float64)
+    out: dict[int, Interval] = {}
+
+    def harvest(point: np.ndarray | None) -> None:
+        """A whole-numbered solution is a witness for every cell it moves by MIN_WIDTH."""
+        if point is None or not stop_when_passing:
+            return
+        for i in np.flatnonzero(np.abs(point - true) >= MIN_WIDTH - _INTEGRAL):
+            c = group[i]
+            if c in wanted and c not in out:
+                low, high = sorted((true[i], float(round(point[i]))))
+                out[c] = Interval(c, low, high)
+
+    wanted = set(cells)
+    if stop_when_passing:  # one solve that pushes every cell up, capped at the width needed
+        highs.changeColsBounds(
+            n, np.arange(n, dtype=np.int32), np.full(n, float(hidden_min)), true + MIN_WIDTH
+        )
+        highs.changeColsCost(n, np.arange(n, dtype=np.int32), np.ones(n))
+        harvest(_optimum(highs, n, highspy.ObjSense.kMaximize)[1])
+        highs.changeColsBounds(
+            n,
+            np.arange(n, dtype=np.int32),
+            np.full(n, float(hidden_min)),
+            np.full(n, highspy.kHighsInf),
+        )
+        highs.changeColsCost(n, np.arange(n, dtype=np.int32), np.zeros(n))
+    previous: int | None = None
+    for cell in cells:
+        if cell in out:
+            continue
+        j = column[cell]
+        if previous is not None:
+            highs.changeColCost(previous, 0.0)
+        highs.changeColCost(j, 1.0)
+        previous = j
+        high, point = _optimum(highs, n, highspy.ObjSense.kMaximize, j)
+        harvest(point)
+        if cell in out:
+            continue
+        low, point = _optimum(highs, n, highspy.ObjSense.kMinimize, j)
+        harvest(point)
+        if not low <= true[j] <= high:  # the true value is always feasible
+            raise RuntimeError(f"audit: cell {cell} = {true[j]:g} outside [{low}, {high}]")
+        out.setdefault(cell, Interval(cell, low, high))
+    return out
+
+
+def _quiet_highs():
+    """A HiGHS instance that prints nothing (its banner is written to the process's standard
+    output, below Python, when the first instance is made)."""
+    import os
+    import sys
+
+    import highspy
+
+    sys.stdout.flush()
+    saved = os.dup(1)
+    try:
+        with open(os.devnull, "w") as devnull:
+            os.dup2(devnull.fileno(), 1)
+            highs = highspy.Highs()
+            highs.setOptionValue("output_flag", False)
+    finally:
+        os.dup2(saved, 1)
+        os.close(saved)
+    return highs
+
+
+def _optimum(highs, n: int, sense, j: int | None = None) -> tuple[float, np.ndarray | None]:
+    """The exact integer optimum of the objective (linear first, integer only if the linear
+    optimum is not whole-numbered) and a whole-numbered optimal point (``None`` if unbounded).
+    With ``j`` the objective is column ``j`` alone, else the model's."""
+    import highspy
+
+    infinite = math.inf if sense == highspy.ObjSense.kMaximize else -math.inf
+    highs.changeObjectiveSense(sense)
+    highs.run()
+    status = highs.getModelStatus()
+    if status == highspy.HighsModelStatus.kUnbounded:
+        return infinite, None
+    if status != highspy.HighsModelStatus.kOptimal:
+        raise RuntimeError(f"audit: linear program ended with {highs.modelStatusToString(status)}")
+    solution = np.asarray(highs.getSolution().col_value)
+    if np.all(np.abs(solution - np.round(solution)) < _INTEGRAL):
+        value = solution[j] if j is not None else highs.getInfo().objective_function_value
+        return float(round(value)), np.round(solution)
+    integer = np.full(n, highspy.HighsVarType.kInteger, dtype=np.uint8)
+    continuous = np.full(n, highspy.HighsVarType.kContinuous, dtype=np.uint8)
+    every = np.arange(n, dtype=np.int32)
+    highs.changeColsIntegrality(n, every, integer)
+    try:
+        highs.run()
+        status = highs.getModelStatus()
+        if status in (
+            highspy.HighsModelStatus.kUnbounded,
+            highspy.HighsModelStatus.kUnboundedOrInfeasible,
+        ):
+            return infinite, None
+        if status != highspy.HighsModelStatus.kOptimal:
+            raise RuntimeError(
+                f"audit: integer program ended with {highs.modelStatusToString(status)}"
+            )
+        solution = np.round(np.asarray(highs.getSolution().col_value))
+        value = solution[j] if j is not None else highs.getInfo().objective_function_value
+        return float(round(value)), solution
+    finally:
+        highs.changeColsIntegrality(n, every, continuous)

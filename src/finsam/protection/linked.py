@@ -1,0 +1,199 @@
+"""Small-count protection over linked tables: everything published together is protected as one
+system of cells and :class:`~finsam.protection.audit.Relation` s.
+
+The rule (the method page states it in Swedish):
+
+1. **Primary suppression.** Every count from 1 up to and including the threshold (default 4) is
+   hidden. Zeros are shown, and a zero is never hidden, so a reader rightly knows that a hidden
+   cell is at least 1.
+2. **Complements, quickly.** A relation with exactly one hidden cell would give it away by
+   subtraction, and hidden cells on one side of a relation whose sum is small are narrowed to
+   a few values: one more cell of that relation is hidden (see :func:`_close_local`).
+3. **Complements until the attacker fails.** The audit (:mod:`finsam.protection.audit`) computes
+   the interval of every hidden cell from all relations at once; for each hidden cell whose
+   interval spans fewer than four values, one more cell of one of its relations is hidden.
+   Steps 2–3 repeat until every interval spans at least four values.
+
+**Speed.** Hiding one more cell only widens the intervals of the others (every solution
+before is still one after, with the new cell at its true value, which is at least 1), so a cell
+that passed once is not audited again; each round audits only the failing and the newly hidden
+cells.
+
+**Termination.** Each round hides at least one more positive cell or stops; when every cell of a
+group of connected relations is hidden, every interval is unbounded (all counts can be scaled
+up), so the loop ends with a passing audit at the latest when everything is hidden.
+
+**Determinism.** Cells are visited in index order and ties broken by position; the same input
+gives the same mask.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+import numpy as np
+
+from finsam.protection.audit import MIN_WIDTH, Relation, failures
+
+# Complements come first from the table itself, then from linked tables, levels and years.
+KIND_ORDER = {"table": 0, "link": 1, "quality": 2, "level": 3, "year": 4}
+
+
+def protect(
+    values: np.ndarray,
+    relations: Sequence[Relation],
+    threshold: int,
+    *,
+    protectable: np.ndarray | None = None,
+    max_rounds: int = 10_000,
+) -> np.ndarray:
+    """Boolean mask (``True`` = hidden) of ``values`` (non-negative integers) such that the audit
+    passes: every hidden cell's interval spans at least four values.
+
+    ``protectable`` marks the cells that count people (default all); the others (e.g. counts of
+    insatser) are never hidden but still take part in the relations. ``threshold`` 0 hides
+    nothing.
+    """
+    values = np.asarray(values, dtype=np.int64)
+    if (values < 0).any():
+        raise ValueError("counts must be non-negative")
+    can_hide = np.ones(values.size, bool) if protectable is None else np.asarray(protectable, bool)
+    hidden = can_hide & (values >= 1) & (values <= threshold)
+    if not hidden.any():
+        return hidden
+    of_cell: list[list[int]] = [[] for _ in range(values.size)]
+    for index, relation in enumerate(relations):
+        for c in set(relation.cells):
+            of_cell[c].append(index)
+    candidates = can_hide & (values > 0)
+    equalities = [r for r in relations if r.equal]
+    passed = np.zeros(values.size, bool)  # hiding more never narrows an interval
+    for _ in range(max_rounds):
+        _close_local(values, hidden, candidates, equalities, threshold)
+        pending = np.flatnonzero(hidden & ~passed)
+        failed = failures(values, hidden, relations, only=pending)
+        passed[pending] = True
+        passed[[f.cell for f in failed]] = False
+        if not failed:
+            return hidden
+        touched: set[int] = set()
+        added = False
+        for interval in failed:
+            cell = interval.cell
+            if touched & set(of_cell[cell]):
+                continue  # a relation of this cell got a new hidden cell this round
+            mine = (relations[i] for i in of_cell[cell])
+            pick = _best_complement(values, hidden, candidates, mine, cell, threshold)
+            if pick is None:
+                pick = _nearest_shown(
+                    values, hidden, candidates, relations, of_cell, cell, threshold
+                )
+            if pick is None:
+                continue
+            hidden[pick] = True
+            touched |= set(of_cell[pick])
+            added = True
+        if not added:
+            cells = ", ".join(f"{f.cell} in [{f.low:g}, {f.high:g}]" for f in failed[:5])
+            raise RuntimeError(f"protection cannot widen the intervals of cells {cells}")
+    raise RuntimeError("protection did not converge")
+
+
+def _need(values: np.ndarray, cell: int, threshold: int) -> int:
+    """How large a complement should be so that it and ``cell`` together hide more people than
+    the threshold plus the width the interval needs."""
+    return max(1, threshold + MIN_WIDTH - int(values[cell]))
+
+
+def _best_complement(
+    values: np.ndarray,
+    hidden: np.ndarray,
+    candidates: np.ndarray,
+    relations: Iterable[Relation],
+    cell: int,
+    threshold: int,
+    need: int | None = None,
+) -> int | None:
+    """The shown cell to hide for ``cell`` among ``relations`` (table relations first): the
+    smallest count that is at least ``need`` (default :func:`_need`), else the largest count;
+    ties by position."""
+    need = _need(values, cell, threshold) if need is None else need
+    best = None
+    for relation in relations:
+        rank = KIND_ORDER.get(relation.kind, len(KIND_ORDER))
+        for c in relation.cells:
+            if hidden[c] or not candidates[c]:
+                continue
+            v = int(values[c])
+            key = (rank, 0, v, c) if v >= need else (rank, 1, -v, c)
+            if best is None or key < best[0]:
+                best = (key, c)
+    return None if best is None else best[1]
+
+
+def _nearest_shown(
+    values: np.ndarray,
+    hidden: np.ndarray,
+    candidates: np.ndarray,
+    relations: Sequence[Relation],
+    of_cell: list[list[int]],
+    cell: int,
+    threshold: int,
+) -> int | None:
+    """When all cells of ``cell``'s relations are hidden: the best complement in the relations
+    of the hidden cells connected to it (breadth first)."""
+    seen, frontier = {cell}, [cell]
+    while frontier:
+        following = []
+        for c in frontier:
+            for index in of_cell[c]:
+                for d in relations[index].cells:
+                    if d in seen or not hidden[d]:
+                        continue
+                    seen.add(d)
+                    following.append(d)
+        for c in following:
+            mine = (relations[i] for i in of_cell[c])
+            pick = _best_complement(values, hidden, candidates, mine, c, threshold)
+            if pick is not None:
+                return pick
+        frontier = following
+    return None
+
+
+def _close_local(
+    values: np.ndarray,
+    hidden: np.ndarray,
+    candidates: np.ndarray,
+    equalities: Sequence[Relation],
+    threshold: int,
+) -> None:
+    """Rule 2, and its cheap generalisation: an equality whose hidden cells all stand on one
+    side fixes their sum ``s``; with ``k`` of them, each lies in ``[1, s − k + 1]``, so one
+    hidden cell alone is disclosed and ``k`` cells with ``s − k < MIN_WIDTH`` fail the audit.
+    Until no equality is in that state, hide a complement in it (a cell on the same side that
+    is large enough, see :func:`_best_complement`)."""
+    changed = True
+    while changed:
+        changed = False
+        for relation in equalities:
+            plus = [c for c in relation.plus if hidden[c]]
+            minus = [c for c in relation.minus if hidden[c]]
+            if (plus and minus) or not (plus or minus):
+                continue
+            side = plus or minus
+            total = int(values[side].sum())
+            if len(side) >= 2 and total - len(side) >= MIN_WIDTH:
+                continue
+            pick = _best_complement(
+                values,
+                hidden,
+                candidates,
+                (relation,),
+                side[0],
+                threshold,
+                need=MIN_WIDTH + len(side) + 1 - total,
+            )
+            if pick is not None:
+                hidden[pick] = True
+                changed = True

@@ -1,0 +1,502 @@
+"""Property tests of the small-count protection against an independent brute-force attacker.
+
+The audit (:mod:`finsam.protection.audit`) solves linear and integer programs with HiGHS. Here a
+second attacker that shares no code with it searches every integer assignment of the hidden cells
+(each at least 1, the shown cells at their true values) that satisfies every relation, and takes
+the smallest and largest value of each hidden cell. The search runs over the box ``[1, cap]``
+with ``cap`` larger than every true count, prunes with bound propagation on the relations, and is
+itself checked against a plain ``itertools.product`` enumeration. A cell is unbounded exactly when
+the homogeneous system has a non-negative ray that moves it; that is tested with the same search
+(small integer rays suffice: the relations are sums with coefficients ±1).
+
+The tests:
+
+* hand-made systems whose intervals are worked out in comments, for the audit and the reference;
+* random tiny tables: the audit's intervals and failures equal the reference's exactly;
+* random linked tables: :func:`~finsam.protection.linked.protect` hides every small count, never
+  a zero, leaves no failure (by the audit and, where the search is small, by the reference) and
+  gives the same mask twice;
+* monotonicity: hiding more cells never narrows an interval.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import pytest
+from hypothesis import HealthCheck, event, given, settings
+from hypothesis import strategies as st
+
+from finsam.protection.audit import (
+    MIN_WIDTH,
+    Interval,
+    Relation,
+    at_most,
+    failures,
+    intervals,
+    total_part,
+)
+from finsam.protection.linked import protect
+
+INF = math.inf
+THRESHOLD = 4
+RAY_BOUND = 2
+"""Largest component of the rays the reference tries (±1 sums have 0/1 extreme rays)."""
+BRUTE_HIDDEN = 10
+"""Up to this many hidden cells the protection test also runs the reference attacker."""
+
+Bounds = dict[int, tuple[float, float]]
+
+# ---------------------------------------------------------------------------------------------
+# The reference attacker
+# ---------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Row:
+    """``low <= sum(coefficient * x[variable] for variable, coefficient in terms) <= high``."""
+
+    terms: tuple[tuple[int, int], ...]
+    low: float
+    high: float
+
+
+def reference_rows(
+    values: np.ndarray, cells: Sequence[int], relations: Sequence[Relation]
+) -> list[Row]:
+    """The relations over the hidden ``cells`` (variable ``i`` is ``cells[i]``), with the shown
+    cells moved to the right-hand side."""
+    variable = {c: i for i, c in enumerate(cells)}
+    rows = []
+    for relation in relations:
+        assert relation.holds(values), relation
+        coefficient: dict[int, int] = {}
+        constant = 0
+        for sign, side in ((1, relation.plus), (-1, relation.minus)):
+            for c in side:
+                if c in variable:
+                    coefficient[variable[c]] = coefficient.get(variable[c], 0) + sign
+                else:
+                    constant += sign * int(values[c])
+        terms = tuple((v, a) for v, a in sorted(coefficient.items()) if a != 0)
+        if terms:
+            rows.append(Row(terms, -constant if relation.equal else -INF, -constant))
+    return rows
+
+
+def homogeneous(rows: Sequence[Row]) -> list[Row]:
+    """The rows with a zero right-hand side: the directions ``d`` along which a solution stays a
+    solution (equalities stay ``== 0``, inequalities ``<= 0``)."""
+    return [Row(row.terms, 0 if row.low == row.high else -INF, 0) for row in rows]
+
+
+def _ceil_div(p: int, q: int) -> int:
+    return -((-p) // q)
+
+
+def propagate(rows: Sequence[Row], low: list[int], high: list[int]) -> bool:
+    """Tighten ``low``/``high`` in place by bound propagation over ``rows``; False if some row
+    cannot hold within the box (then the box holds no solution)."""
+    changed = True
+    while changed:
+        changed = False
+        for row in rows:
+            least = [a * (low[v] if a > 0 else high[v]) for v, a in row.terms]
+            most = [a * (high[v] if a > 0 else low[v]) for v, a in row.terms]
+            total_least, total_most = sum(least), sum(most)
+            if total_most < row.low or total_least > row.high:
+                return False
+            for k, (v, a) in enumerate(row.terms):
+                top = int(row.high) - (total_least - least[k])  # a * x <= top
+                bottom = row.low - (total_most - most[k])  # a * x >= bottom (maybe -inf)
+                if a > 0:
+                    new_low = low[v] if bottom == -INF else max(low[v], _ceil_div(int(bottom), a))
+                    new_high = min(high[v], top // a)
+                else:
+                    new_low = max(low[v], _ceil_div(top, a))
+                    new_high = high[v] if bottom == -INF else min(high[v], int(bottom) // a)
+                if new_low > new_high:
+                    return False
+                if (new_low, new_high) != (low[v], high[v]):
+                    low[v], high[v] = new_low, new_high
+                    changed = True
+    return True
+
+
+def feasible(rows: Sequence[Row], low: list[int], high: list[int]) -> bool:
+    """Whether some integer point of the box ``[low, high]`` satisfies every row (depth-first
+    search, branching on the variable with the fewest values left)."""
+    low, high = list(low), list(high)
+    if not propagate(rows, low, high):
+        return False
+    free = [v for v in range(len(low)) if low[v] < high[v]]
+    if not free:
+        return True
+    v = min(free, key=lambda u: (high[u] - low[u], u))
+    for value in range(low[v], high[v] + 1):
+        fixed_low, fixed_high = list(low), list(high)
+        fixed_low[v] = fixed_high[v] = value
+        if feasible(rows, fixed_low, fixed_high):
+            return True
+    return False
+
+
+def extreme(rows: Sequence[Row], n: int, cap: int, v: int, largest: bool) -> int:
+    """The largest (or smallest) value of variable ``v`` over the integer solutions in
+    ``[1, cap]^n``."""
+    low, high = [1] * n, [cap] * n
+    assert propagate(rows, low, high), "the true counts are a solution"
+    candidates = range(high[v], low[v] - 1, -1) if largest else range(low[v], high[v] + 1)
+    for value in candidates:
+        fixed_low, fixed_high = list(low), list(high)
+        fixed_low[v] = fixed_high[v] = value
+        if feasible(rows, fixed_low, fixed_high):
+            return value
+    raise AssertionError("the true counts are a solution")
+
+
+def search_bounds(
+    values: np.ndarray, hidden: np.ndarray, relations: Sequence[Relation], cap: int
+) -> Bounds:
+    """Smallest and largest value of each hidden cell over the integer solutions with every
+    hidden cell in ``[1, cap]`` (pruned search)."""
+    cells = np.flatnonzero(hidden).tolist()
+    rows = reference_rows(values, cells, relations)
+    return {
+        c: (extreme(rows, len(cells), cap, i, False), extreme(rows, len(cells), cap, i, True))
+        for i, c in enumerate(cells)
+    }
+
+
+def plain_bounds(
+    values: np.ndarray, hidden: np.ndarray, relations: Sequence[Relation], cap: int
+) -> Bounds:
+    """:func:`search_bounds` by plain enumeration of every assignment in ``[1, cap]^hidden``
+    (vectorised; tiny systems only)."""
+    cells = np.flatnonzero(hidden)
+    grid = np.array(list(itertools.product(range(1, cap + 1), repeat=cells.size)), np.int64)
+    trials = np.tile(np.asarray(values, np.int64), (len(grid), 1))
+    trials[:, cells] = grid.reshape(len(grid), cells.size)
+    holds = np.ones(len(grid), bool)
+    for relation in relations:
+        difference = trials[:, list(relation.plus)].sum(1) - trials[:, list(relation.minus)].sum(1)
+        holds &= difference == 0 if relation.equal else difference <= 0
+    solutions = grid[holds]
+    return {
+        int(c): (int(solutions[:, i].min()), int(solutions[:, i].max()))
+        for i, c in enumerate(cells)
+    }
+
+
+def reference_intervals(
+    values: np.ndarray, hidden: np.ndarray, relations: Sequence[Relation]
+) -> Bounds:
+    """The exact interval of every hidden cell: unbounded above when a non-negative ray moves
+    it, else the largest value in a box larger than every count (checked not to bind)."""
+    values = np.asarray(values, dtype=np.int64)
+    cells = np.flatnonzero(hidden).tolist()
+    n = len(cells)
+    rows = reference_rows(values, cells, relations)
+    rays = homogeneous(rows)
+    cap = int(values.sum()) + MIN_WIDTH + 1
+    out: Bounds = {}
+    for i, c in enumerate(cells):
+        low = extreme(rows, n, cap, i, largest=False)
+        ray_low = [0] * n
+        ray_low[i] = 1
+        if feasible(rays, ray_low, [RAY_BOUND] * n):
+            out[c] = (low, INF)
+            continue
+        high = extreme(rows, n, cap, i, largest=True)
+        assert high < cap, f"the box binds cell {c}: raise the cap"
+        out[c] = (low, high)
+    return out
+
+
+def audit_bounds(found: dict[int, Interval]) -> Bounds:
+    """The audit's intervals as ``{cell: (low, high)}``."""
+    return {c: (interval.low, interval.high) for c, interval in found.items()}
+
+
+def failing(bounds: Bounds) -> Bounds:
+    """The cells of ``bounds`` whose interval spans fewer than four values."""
+    return {c: (low, high) for c, (low, high) in bounds.items() if high - low < MIN_WIDTH}
+
+
+# ---------------------------------------------------------------------------------------------
+# Tables
+# ---------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Layout:
+    """Positions of one two-way table's cells in the value vector."""
+
+    inner: tuple[tuple[int, ...], ...]
+    rows: tuple[int, ...]
+    columns: tuple[int, ...]
+    grand: int
+
+
+@dataclass(frozen=True)
+class System:
+    """A published system: true counts and the relations among them."""
+
+    values: np.ndarray
+    relations: tuple[Relation, ...]
+
+
+def _append(values: list[int], value: int) -> int:
+    values.append(value)
+    return len(values) - 1
+
+
+def add_table(
+    values: list[int], relations: list[Relation], inner: Sequence[Sequence[int]]
+) -> Layout:
+    """Append a table with inner counts ``inner``, its row totals, column totals and grand total
+    (row-major inner cells, then row totals, column totals, grand total), and its relations."""
+    cells = tuple(tuple(_append(values, v) for v in row) for row in inner)
+    rows = tuple(_append(values, sum(row)) for row in inner)
+    columns = tuple(_append(values, sum(column)) for column in zip(*inner, strict=True))
+    grand = _append(values, sum(map(sum, inner)))
+    relations += [total_part(r, row) for r, row in zip(rows, cells, strict=True)]
+    relations += [
+        total_part(t, column) for t, column in zip(columns, zip(*cells, strict=True), strict=True)
+    ]
+    relations += [total_part(grand, rows), total_part(grand, columns)]
+    return Layout(cells, rows, columns, grand)
+
+
+def single_table(inner: Sequence[Sequence[int]]) -> System:
+    """One two-way table with all its margins."""
+    values: list[int] = []
+    relations: list[Relation] = []
+    add_table(values, relations, inner)
+    return System(np.array(values, dtype=np.int64), tuple(relations))
+
+
+def linked_tables(first: Sequence[Sequence[int]], second: Sequence[Sequence[int]]) -> System:
+    """Two tables with the same row totals (published in both, linked) and grand totals."""
+    values: list[int] = []
+    relations: list[Relation] = []
+    a = add_table(values, relations, first)
+    b = add_table(values, relations, second)
+    relations += [
+        Relation((x,), (y,), kind="link")
+        for x, y in zip((*a.rows, a.grand), (*b.rows, b.grand), strict=True)
+    ]
+    return System(np.array(values, dtype=np.int64), tuple(relations))
+
+
+@st.composite
+def tiny_tables(draw: st.DrawFn) -> System:
+    """A 2×2 or 2×3 table with counts 0..7 and its margins."""
+    k = draw(st.integers(2, 3))
+    row = st.lists(st.integers(0, 7), min_size=k, max_size=k)
+    return single_table(draw(st.lists(row, min_size=2, max_size=2)))
+
+
+@st.composite
+def small_linked_tables(draw: st.DrawFn) -> System:
+    """Two 2×k tables (k = 2 or 3, counts 0..12) with equal row totals."""
+    k = draw(st.integers(2, 3))
+    first = draw(
+        st.lists(st.lists(st.integers(0, 12), min_size=k, max_size=k), min_size=2, max_size=2)
+    )
+    second = []
+    for row in first:
+        left, parts = sum(row), []
+        for j in range(k - 1):
+            part = draw(st.integers(max(0, left - 12 * (k - 1 - j)), min(12, left)))
+            parts.append(part)
+            left -= part
+        second.append([*parts, left])
+    return linked_tables(first, second)
+
+
+@st.composite
+def hidden_subsets(draw: st.DrawFn, system: System, at_most_hidden: int) -> np.ndarray:
+    """A mask hiding up to ``at_most_hidden`` positive cells of ``system``."""
+    positive = np.flatnonzero(system.values > 0).tolist()
+    chosen = draw(
+        st.lists(
+            st.sampled_from(positive) if positive else st.nothing(),
+            unique=True,
+            max_size=min(at_most_hidden, len(positive)),
+        )
+    )
+    mask = np.zeros(system.values.size, bool)
+    mask[chosen] = True
+    return mask
+
+
+def mask_of(size: int, cells: Sequence[int]) -> np.ndarray:
+    """Boolean mask of ``size`` cells with ``cells`` set."""
+    mask = np.zeros(size, bool)
+    mask[list(cells)] = True
+    return mask
+
+
+# ---------------------------------------------------------------------------------------------
+# Hand-made systems
+# ---------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Case:
+    """A system, the cells hidden in it, and the intervals worked out by hand."""
+
+    name: str
+    system: System
+    hidden: tuple[int, ...]
+    expected: Bounds
+
+
+# The 2×2 table [[1, 4], [3, 6]]: cells 0..3 inner (row-major), 4, 5 row totals 5, 9,
+# 6, 7 column totals 4, 10, 8 grand total 14.
+TABLE = single_table([[1, 4], [3, 6]])
+# Cells 0..2: a1 = 1, a2 = 6, T1 = 7; cells 3..5: b1 = 3, b2 = 4, T2 = 7; T1 == T2 (link).
+LINKED = System(
+    np.array([1, 6, 7, 3, 4, 7]),
+    (total_part(2, [0, 1]), total_part(5, [3, 4]), Relation((2,), (5,), kind="link")),
+)
+
+CASES = [
+    # Inner cells hidden, margins shown. With (0,0) = x: (0,1) = 5 − x, (1,0) = 4 − x,
+    # (1,1) = 10 − (5 − x) = 5 + x. All at least 1: 5 − x >= 1 and 4 − x >= 1, so x in [1, 3];
+    # then (0,1) in [2, 4], (1,0) in [1, 3], (1,1) in [6, 8]. Every cell fails (width 2).
+    Case("2x2 inner", TABLE, (0, 1, 2, 3), {0: (1, 3), 1: (2, 4), 2: (1, 3), 3: (6, 8)}),
+    # Row 0 and its total hidden, everything else shown: the columns give (0,0) = 4 − 3 = 1 and
+    # (0,1) = 10 − 6 = 4, so the row total is 5: all three disclosed.
+    Case("2x2 row", TABLE, (0, 1, 4), {0: (1, 1), 1: (4, 4), 4: (5, 5)}),
+    # Everything hidden: adding t to (0,0), its row and column totals and the grand total keeps
+    # every relation, so every cell is unbounded above; the least values are 1 for the inner
+    # cells, 1 + 1 for each margin, 4 × 1 for the grand total.
+    Case(
+        "2x2 all",
+        TABLE,
+        tuple(range(9)),
+        {**{c: (1, INF) for c in range(4)}, **{c: (2, INF) for c in range(4, 8)}, 8: (4, INF)},
+    ),
+    # x + z = 7 (shown) and x <= y = 4 (shown), x = 2 and z = 5 hidden: x in [1, min(6, 4)],
+    # z = 7 − x in [3, 6].
+    Case(
+        "inequality",
+        System(np.array([2, 5, 7, 4]), (total_part(2, [0, 1]), at_most([0], [3]))),
+        (0, 1),
+        {0: (1, 4), 1: (3, 6)},
+    ),
+    # 2x + y = 8 (x counted twice), x = 2, y = 4 hidden: y = 8 − 2x >= 1 gives x <= 3.5, so
+    # x in [1, 3] (the linear optimum is not whole) and y in {6, 4, 2}: [2, 6].
+    Case(
+        "coefficient 2",
+        System(np.array([2, 4, 8]), (Relation((0, 0, 1), (2,)),)),
+        (0, 1),
+        {0: (1, 3), 1: (2, 6)},
+    ),
+    # a1 and T1 hidden, but T1 == T2 = 7 is shown in the other table: a1 = 7 − 6 = 1.
+    Case("link discloses", LINKED, (0, 2), {0: (1, 1), 2: (7, 7)}),
+    # Table A entirely hidden, table B shown: T1 = T2 = 7, so a1, a2 in [1, 6].
+    Case("link total", LINKED, (0, 1, 2), {0: (1, 6), 1: (1, 6), 2: (7, 7)}),
+    # Both totals hidden as well: b1 + b2 = 7 still fixes them.
+    Case(
+        "link both totals",
+        LINKED,
+        (0, 1, 2, 5),
+        {0: (1, 6), 1: (1, 6), 2: (7, 7), 5: (7, 7)},
+    ),
+]
+
+
+@pytest.mark.parametrize("case", CASES, ids=[case.name for case in CASES])
+def test_hand_made_intervals(case: Case) -> None:
+    """The audit and the reference both find the intervals worked out by hand."""
+    values, relations = case.system.values, case.system.relations
+    hidden = mask_of(values.size, case.hidden)
+    assert reference_intervals(values, hidden, relations) == case.expected
+    assert audit_bounds(intervals(values, hidden, relations)) == case.expected
+    found = failures(values, hidden, relations)
+    assert audit_bounds({f.cell: f for f in found}) == failing(case.expected)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.data())
+def test_search_matches_plain_enumeration(data: st.DataObject) -> None:
+    """The pruned search of the reference equals enumerating every assignment of a small box."""
+    system = data.draw(tiny_tables())
+    hidden = data.draw(hidden_subsets(system, 4))
+    cap = max(system.values[hidden], default=1) + data.draw(st.integers(0, 3))
+    args = (system.values, hidden, system.relations, cap)
+    assert search_bounds(*args) == plain_bounds(*args)
+
+
+# ---------------------------------------------------------------------------------------------
+# Properties
+# ---------------------------------------------------------------------------------------------
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.data())
+def test_audit_matches_brute_force(data: st.DataObject) -> None:
+    """On random tiny tables the audit's intervals and failures are exactly the reference's, and
+    the early-stopping intervals agree on which cells pass."""
+    system = data.draw(tiny_tables())
+    hidden = data.draw(hidden_subsets(system, 6))
+    values, relations = system.values, system.relations
+    expected = reference_intervals(values, hidden, relations)
+    event("a cell fails" if failing(expected) else "no cell fails")
+    event("a cell is unbounded" if any(high == INF for _, high in expected.values()) else "bounded")
+    assert audit_bounds(intervals(values, hidden, relations)) == expected
+    found = failures(values, hidden, relations)
+    assert [f.cell for f in found] == sorted(failing(expected))
+    assert audit_bounds({f.cell: f for f in found}) == failing(expected)
+    quick = intervals(values, hidden, relations, stop_when_passing=True)
+    assert quick.keys() == expected.keys()
+    for c, interval in quick.items():
+        low, high = expected[c]
+        assert low <= interval.low <= values[c] <= interval.high <= high
+        assert interval.passes == (high - low >= MIN_WIDTH)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(small_linked_tables())
+def test_protect_linked_tables(system: System) -> None:
+    """After :func:`protect` every count 1..4 is hidden, no zero is, no hidden cell fails (by the
+    audit and, for up to ``BRUTE_HIDDEN`` hidden cells, by the reference), and the mask is the
+    same when computed again."""
+    values, relations = system.values, system.relations
+    mask = protect(values.copy(), relations, THRESHOLD)
+    small = (values >= 1) & (values <= THRESHOLD)
+    assert mask[small].all()
+    assert not mask[values == 0].any()
+    assert failures(values, mask, relations) == []
+    event(
+        f"{mask.sum()} hidden cells, reference {'run' if mask.sum() <= BRUTE_HIDDEN else 'not run'}"
+    )
+    if mask.sum() <= BRUTE_HIDDEN:
+        reference = reference_intervals(values, mask, relations)
+        assert sorted(reference) == np.flatnonzero(mask).tolist()
+        assert failing(reference) == {}
+    assert np.array_equal(protect(values.copy(), list(relations), THRESHOLD), mask)
+
+
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.data())
+def test_hiding_more_never_narrows(data: st.DataObject) -> None:
+    """Intervals with a larger mask contain those with a smaller one (what lets the protection
+    loop skip cells that passed once)."""
+    system = data.draw(st.one_of(tiny_tables(), small_linked_tables()))
+    values, relations = system.values, system.relations
+    smaller = data.draw(hidden_subsets(system, 8))
+    extra = data.draw(hidden_subsets(system, 6))
+    larger = smaller | extra
+    before = intervals(values, smaller, relations)
+    after = intervals(values, larger, relations)
+    assert before.keys() == set(np.flatnonzero(smaller).tolist())
+    for c, interval in before.items():
+        assert after[c].low <= interval.low <= values[c] <= interval.high <= after[c].high

@@ -1,0 +1,277 @@
+"""Site-wide small-count protection against the attacks that broke table-by-table protection.
+
+Each test builds a small dataset by hand (participations listed in the test), publishes a few
+pages, and shows two things: a protection that ignores one family of relations leaves a hidden
+cell that the attacker (the audit, which knows every relation) pins down — the number worked
+out by hand — and the site-wide protection leaves every hidden cell at least four possible
+values.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from finsam.dataset import load_dataset
+from finsam.protection import linked
+from finsam.protection.audit import failures, intervals
+from finsam.protection.plan import mask_frame, pages_of, protect_pages, protected_page
+from finsam.protection.publication import PageKey, Publication, publication
+from finsam.store import Store, ingest
+
+FORBUND = "Samordningsförbundet Insjöriket"
+MOLNDAL, PARTILLE, HARRYDA, LERUM, ALINGSAS = "1481", "1402", "1401", "1441", "1489"
+COLUMNS = [
+    "deltagande_id", "person_id", "forbund", "insats", "kommun", "kon", "registrering",
+    "fodelsear", "startdatum", "slutdatum", "utbildning", "tid_offentlig_forsorjning",
+    "forsorjning_fore", "forsorjning_efter", "sysselsattning_fore", "sysselsattning_efter",
+    "avslutsorsak",
+]  # fmt: skip
+
+
+def people(n: int, kommun: str, kon: str, start: str, end: str = "", **values: str) -> list[dict]:
+    """``n`` participations of ``n`` different people with the same attributes."""
+    return [
+        {"kommun": kommun, "kon": kon, "startdatum": start, "slutdatum": end, **values}
+        for _ in range(n)
+    ]
+
+
+def store_of(tmp_path: Path, rows: list[dict]) -> Store:
+    """A contract-conformant dataset of ``rows`` (defaults filled in), ingested."""
+    folder = tmp_path / "data"
+    folder.mkdir()
+    frame = pd.DataFrame(rows)
+    frame["deltagande_id"] = [f"D{i:04d}" for i in range(len(frame))]
+    frame["person_id"] = [f"P{i:04d}" for i in range(len(frame))]
+    defaults = {
+        "forbund": FORBUND,
+        "insats": "Balder",
+        "registrering": "personuppgifter",
+        "fodelsear": "1980",
+        "utbildning": "gymnasium",
+        "tid_offentlig_forsorjning": "upp_till_3_ar",
+        "forsorjning_fore": "forsorjningsstod",
+    }
+    for column in COLUMNS:
+        if column not in frame:
+            frame[column] = defaults.get(column, "")
+        frame[column] = frame[column].fillna(defaults.get(column, ""))
+    ended = frame["slutdatum"] != ""
+    frame.loc[ended & (frame["avslutsorsak"] == ""), "avslutsorsak"] = "annat"
+    frame[COLUMNS].to_csv(folder / "deltaganden.csv", index=False)
+    (folder / "insatser.csv").write_text(
+        f"forbund,insats,typ,inriktning,startar,slutar\n{FORBUND},Balder,individinriktad,"
+        "forberedande,2016,\n",
+        encoding="utf-8",
+    )
+    (folder / "remisser.csv").write_text(
+        "remiss_id,forbund,datum,kommun,kon,remittent,insats,startad\n", encoding="utf-8"
+    )
+    (folder / "strukturdeltagare.csv").write_text(
+        "forbund,insats,ar,antal,kvinnor,man\n", encoding="utf-8"
+    )
+    return Store(ingest(load_dataset(folder), tmp_path / "store.duckdb"))
+
+
+def cell(pub: Publication, page: PageKey, table: str, kategori: str, kon: str, second="") -> int:
+    cells = pub.cells
+    hit = cells[
+        (cells["page"] == page.id)
+        & (cells["table"] == table)
+        & (cells["kategori"] == kategori)
+        & (cells["kon"] == kon)
+        & (cells["second"] == second)
+    ]
+    assert len(hit) == 1, (page, table, kategori, kon, second)
+    return int(hit.index[0])
+
+
+def protect_ignoring(pub: Publication, ignored: Callable) -> np.ndarray:
+    """Protection that does not know the relations for which ``ignored(relation)`` is true."""
+    known = [r for r in pub.relations if not ignored(r)]
+    return linked.protect(pub.values, known, 4, protectable=pub.cells["protectable"].to_numpy())
+
+
+def assert_site_wide_passes(store: Store, keys: list[PageKey]) -> np.ndarray:
+    protection = protect_pages(store, keys, 4)
+    pub = protection.publication
+    assert protection.failures == []
+    assert failures(pub.values, protection.hidden, pub.relations) == []
+    values = pub.values
+    assert not (protection.hidden & (values == 0)).any()  # zeros are never hidden
+    assert protection.hidden[(values >= 1) & (values <= 4) & pub.cells["protectable"]].all()
+    return protection.hidden
+
+
+def kommun(code: str, year: int = 2022) -> PageKey:
+    return PageKey("kommun", code, year)
+
+
+def forbund(year: int = 2022) -> PageKey:
+    return PageKey("forbund", FORBUND, year)
+
+
+def test_same_page_shared_totals(tmp_path):
+    """Partille 2022: 10 participations, 3 still going at the end of the year and 7 ended.
+    pågående 3 is hidden, and so avslutade 7 as its complement (samtliga = pågående +
+    avslutade); but the total of ``tid_i_insats`` shows the 7 ended, and 10 − 7 = 3."""
+    rows = people(3, PARTILLE, "kvinna", "2022-02-01")
+    rows += people(7, PARTILLE, "kvinna", "2022-01-10", "2022-09-30")  # 9 months: "7-12"
+    store = store_of(tmp_path, rows)
+    page = kommun(PARTILLE)
+    pub = publication(pages_of(store, [page]))
+    pagaende = cell(pub, page, "deltagarflode", "pagaende", "totalt")
+    links = protect_ignoring(pub, lambda r: r.kind == "link")
+    assert links[pagaende]
+    found = intervals(pub.values, links, pub.relations, only=[pagaende])[pagaende]
+    assert (found.low, found.high) == (3, 3)
+    hidden = assert_site_wide_passes(store, [page])
+    assert hidden[pagaende]
+
+
+def test_same_table_age_groups(tmp_path):
+    """Förbund 2022, ended: 2 women under 30 and 10 women 30 or older, all to studies. In
+    ``resultat`` the under-30 women's 2 are hidden; all women (12) and 30 and older (10) are
+    shown, so the 2 follow by subtraction unless the groups are protected together."""
+    rows = people(2, MOLNDAL, "kvinna", "2022-01-10", "2022-06-30", fodelsear="2000",
+                  sysselsattning_efter="studier")  # fmt: skip
+    rows += people(
+        10, MOLNDAL, "kvinna", "2022-01-10", "2022-06-30", sysselsattning_efter="studier"
+    )
+    rows += people(10, MOLNDAL, "man", "2022-01-10", "2022-06-30", sysselsattning_efter="studier")
+    store = store_of(tmp_path, rows)
+    page = forbund()
+    pub = publication(pages_of(store, [page]))
+    young = cell(pub, page, "resultat", "arbete_studier_efter", "kvinna", "under_30")
+    second_of = pub.cells["second"].to_numpy()
+    groups = protect_ignoring(
+        pub, lambda r: r.kind == "table" and len({second_of[c] for c in r.cells}) > 1
+    )
+    assert groups[young]
+    found = intervals(pub.values, groups, pub.relations, only=[young])[young]
+    assert (found.low, found.high) == (2, 2)
+    assert_site_wide_passes(store, [page])
+
+
+def test_chains_across_tables(tmp_path):
+    """Förbund 2022, 14 women and 15 men ended; 2 women and 7 men to unsubsidised work, 6 women
+    and 8 men actively job-seeking. The job-seekers of ``resultat`` are the same people as those
+    of ``sysselsattning_efter``: a cell hidden in one and shown in the other gives it away."""
+    rows = people(2, MOLNDAL, "kvinna", "2022-01-10", "2022-06-30",
+                  sysselsattning_efter="arbete_osubventionerat")  # fmt: skip
+    rows += people(7, MOLNDAL, "man", "2022-01-10", "2022-06-30",
+                   sysselsattning_efter="arbete_osubventionerat")  # fmt: skip
+    rows += people(6, MOLNDAL, "kvinna", "2022-01-10", "2022-06-30",
+                   sysselsattning_efter="aktivt_arbetssokande")  # fmt: skip
+    rows += people(8, MOLNDAL, "man", "2022-01-10", "2022-06-30",
+                   sysselsattning_efter="aktivt_arbetssokande")  # fmt: skip
+    rows += people(6, MOLNDAL, "kvinna", "2022-01-10", "2022-06-30")
+    store = store_of(tmp_path, rows)
+    page = forbund()
+    pub = publication(pages_of(store, [page]))
+    links = protect_ignoring(pub, lambda r: r.kind == "link")
+    broken = failures(pub.values, links, pub.relations)
+    assert broken, "without the links between tables some hidden cell is pinned down"
+    tables = {pub.cells["table"].iat[f.cell] for f in broken}
+    assert tables & {"sysselsattning_efter", "resultat", "deltagarflode", "avslutsorsak"}
+    assert_site_wide_passes(store, [page])
+
+
+def test_across_pages(tmp_path):
+    """Förbund 2022 with Mölndal 12, Partille 10 and Lerum 3 participations (women). Lerum's 3
+    is hidden on the förbund page's per-kommun table together with a complement, but the
+    förbund's 25 minus the kommun pages' 12 and 10 gives Lerum's 3."""
+    rows = people(12, MOLNDAL, "kvinna", "2022-01-10")
+    rows += people(10, PARTILLE, "kvinna", "2022-01-10")
+    rows += people(3, LERUM, "kvinna", "2022-01-10")
+    store = store_of(tmp_path, rows)
+    pages = [forbund(), kommun(MOLNDAL), kommun(PARTILLE), kommun(LERUM)]
+    pub = publication(pages_of(store, pages))
+    lerum = cell(pub, forbund(), "deltagare_kommun", LERUM, "totalt")
+    levels = protect_ignoring(pub, lambda r: r.kind == "level")
+    assert levels[lerum]
+    found = intervals(pub.values, levels, pub.relations, only=[lerum])[lerum]
+    assert (found.low, found.high) == (3, 3)
+    hidden = assert_site_wide_passes(store, pages)
+    assert hidden[lerum]
+
+
+def test_across_years(tmp_path):
+    """Förbund: 3 women still going at the end of 2021 (started 2021) and 8 new women in 2022;
+    10 men in both years. pågående 2021 = samtliga 2022 − nya 2022 = 11 − 8 = 3."""
+    rows = people(3, MOLNDAL, "kvinna", "2021-03-01")
+    rows += people(8, MOLNDAL, "kvinna", "2022-03-01")
+    rows += people(10, MOLNDAL, "man", "2021-03-01")
+    store = store_of(tmp_path, rows)
+    pages = [forbund(2021), forbund(2022)]
+    pub = publication(pages_of(store, pages))
+    before = cell(pub, forbund(2021), "deltagarflode", "pagaende", "kvinna")
+    years = protect_ignoring(pub, lambda r: r.kind == "year")
+    assert years[before]
+    found = intervals(pub.values, years, pub.relations, only=[before])[before]
+    assert (found.low, found.high) == (3, 3)
+    assert_site_wide_passes(store, pages)
+
+
+def test_shown_zeros_force_hidden_ones(tmp_path):
+    """Härryda 2019: 13 ended, 1 each after 1–6, 7–12 and 13–18 months, 10 after 25 months or
+    more, none after 19–24. With only the three 1s hidden, each line has more than one hidden
+    cell, yet the shown 13 − 10 = 3 spread over three cells of at least 1 each: all are 1."""
+    rows = people(1, HARRYDA, "kvinna", "2019-01-01", "2019-03-01")  # 2 months
+    rows += people(1, HARRYDA, "kvinna", "2018-10-01", "2019-06-30")  # 9 months
+    rows += people(1, HARRYDA, "kvinna", "2018-01-01", "2019-03-31")  # 15 months
+    rows += people(10, HARRYDA, "kvinna", "2016-01-01", "2019-05-31")  # 41 months
+    store = store_of(tmp_path, rows)
+    page = kommun(HARRYDA, 2019)
+    pub = publication(pages_of(store, [page]))
+    ones = [cell(pub, page, "tid_i_insats", k, "totalt") for k in ("1-6", "7-12", "13-18")]
+    assert list(pub.values[ones]) == [1, 1, 1]
+    primary = (pub.values >= 1) & (pub.values <= 4) & pub.cells["protectable"].to_numpy()
+    found = intervals(pub.values, primary, pub.relations, only=ones)
+    assert [(found[c].low, found[c].high) for c in ones] == [(1, 1)] * 3
+    assert_site_wide_passes(store, [page])
+
+
+def test_data_quality_counts_are_protected_with_the_tables(tmp_path):
+    """Förbund 2022: 20 registrations of 18 people (2 people registered twice). The quality
+    section's "2 registrations are a person's second" follows from 20 − 18 if both are shown,
+    so one of them is hidden, and the text prints '..' for the 2."""
+    rows = people(10, MOLNDAL, "kvinna", "2022-01-10") + people(8, MOLNDAL, "man", "2022-01-10")
+    store_of(tmp_path, rows + people(2, MOLNDAL, "man", "2022-05-01"))
+    frame = pd.read_csv(tmp_path / "data" / "deltaganden.csv", dtype=str, keep_default_na=False)
+    frame.loc[frame.index[-2:], "person_id"] = frame["person_id"].iloc[-4:-2].to_numpy()
+    frame.to_csv(tmp_path / "data" / "deltaganden.csv", index=False)
+    store = Store(ingest(load_dataset(tmp_path / "data"), tmp_path / "store2.duckdb"))
+    page = forbund()
+    protection = protect_pages(store, [page], 4)
+    assert protection.failures == []
+    pub = protection.publication
+    repeated = cell(pub, page, "datakvalitet", "upprepade", "totalt")
+    registrations = cell(pub, page, "datakvalitet", "registreringar", "totalt")
+    persons = cell(pub, page, "datakvalitet", "unika", "totalt")
+    assert list(pub.values[[repeated, registrations, persons]]) == [2, 20, 18]
+    assert protection.hidden[repeated]
+    assert protection.hidden[registrations] or protection.hidden[persons]
+    pop = pages_of(store, [page])[0][1]
+    shown = protected_page(pop, page, mask_frame(protection))
+    quality = shown.quality.set_index("kategori")
+    assert pd.isna(quality.loc["upprepade", "antal"])
+    # the same count is hidden alike in the quality section and in the flow table
+    flow = shown.tables["deltagarflode"].set_index(["kategori", "kon"])
+    assert (
+        quality.loc["registreringar", "undertryckt"]
+        == flow.loc[("samtliga", "totalt"), "undertryckt"]
+    )
+
+
+@pytest.mark.parametrize("threshold", [0, 4])
+def test_threshold_zero_hides_nothing(tmp_path, threshold):
+    rows = people(3, MOLNDAL, "kvinna", "2022-01-10") + people(7, MOLNDAL, "man", "2022-01-10")
+    store = store_of(tmp_path, rows)
+    protection = protect_pages(store, [forbund()], threshold)
+    assert protection.hidden.any() == (threshold > 0)
