@@ -16,15 +16,19 @@ The tests:
 * random linked tables: :func:`~finsam.protection.linked.protect` hides every small count, never
   a zero, leaves no failure (by the audit and, where the search is small, by the reference) and
   gives the same mask twice;
-* monotonicity: hiding more cells never narrows an interval.
+* monotonicity: hiding more cells never narrows an interval;
+* two known-bug tests (fully hidden groups crash the audit, see their docstrings): they fail
+  until ``audit._optimum`` handles HiGHS's status ``Unknown``, and the same crash can make the
+  linked-table and monotonicity properties fail when Hypothesis hides a whole group.
 """
 
 from __future__ import annotations
 
 import itertools
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import TypeVar
 
 import numpy as np
 import pytest
@@ -43,6 +47,7 @@ from finsam.protection.audit import (
 from finsam.protection.linked import protect
 
 INF = math.inf
+T = TypeVar("T")
 THRESHOLD = 4
 RAY_BOUND = 2
 """Largest component of the rays the reference tries (±1 sums have 0/1 extreme rays)."""
@@ -374,15 +379,10 @@ CASES = [
     # Row 0 and its total hidden, everything else shown: the columns give (0,0) = 4 − 3 = 1 and
     # (0,1) = 10 − 6 = 4, so the row total is 5: all three disclosed.
     Case("2x2 row", TABLE, (0, 1, 4), {0: (1, 1), 1: (4, 4), 4: (5, 5)}),
-    # Everything hidden: adding t to (0,0), its row and column totals and the grand total keeps
-    # every relation, so every cell is unbounded above; the least values are 1 for the inner
-    # cells, 1 + 1 for each margin, 4 × 1 for the grand total.
-    Case(
-        "2x2 all",
-        TABLE,
-        tuple(range(9)),
-        {**{c: (1, INF) for c in range(4)}, **{c: (2, INF) for c in range(4, 8)}, 8: (4, INF)},
-    ),
+    # (0,0), its row total, its column total and the grand total hidden: adding t to all four
+    # keeps every relation, so all are unbounded above; at (0,0) = 1 the others are 5 − 4 + 1,
+    # 4 − 3 + 1 and 14 − 13 + 1 above their shown neighbours: 5, 4 and 14.
+    Case("2x2 corner", TABLE, (0, 4, 6, 8), {0: (1, INF), 4: (5, INF), 6: (4, INF), 8: (14, INF)}),
     # x + z = 7 (shown) and x <= y = 4 (shown), x = 2 and z = 5 hidden: x in [1, min(6, 4)],
     # z = 7 − x in [3, 6].
     Case(
@@ -424,7 +424,60 @@ def test_hand_made_intervals(case: Case) -> None:
     assert audit_bounds({f.cell: f for f in found}) == failing(case.expected)
 
 
-@settings(max_examples=60, deadline=None)
+# Everything in TABLE hidden: adding t to (0,0), its row and column totals and the grand total
+# keeps every relation, so every cell is unbounded above; the least values are 1 for the inner
+# cells, 1 + 1 for each margin and 4 × 1 for the grand total.
+ALL_HIDDEN = {
+    **{c: (1, INF) for c in range(4)},
+    **{c: (2, INF) for c in range(4, 8)},
+    8: (4, INF),
+}
+
+
+def outcome(run: Callable[[], T]) -> T | str:
+    """What ``run`` returns, or the message of the :class:`RuntimeError` it raises (so that a
+    crash of the audit shows up in an assertion next to the expected result)."""
+    try:
+        return run()
+    except RuntimeError as error:
+        return f"RuntimeError: {error}"
+
+
+def test_fully_hidden_table_is_unbounded() -> None:
+    """Every cell of a table hidden entirely is unbounded above.
+
+    KNOWN BUG, this test fails until it is fixed: ``intervals`` raises ``RuntimeError: audit:
+    linear program ended with Unknown``. The per-cell solves in ``audit._group_intervals`` are
+    warm-started from the previous one; for the grand total (the ninth solve) HiGHS 1.16's dual
+    simplex stops with model status ``kUnknown`` on this unbounded program (a fresh solve, e.g.
+    with ``only=[8]``, says ``kUnbounded``), and ``audit._optimum`` treats every status but
+    ``kOptimal`` and ``kUnbounded`` as fatal.
+    """
+    values, relations = TABLE.values, TABLE.relations
+    hidden = np.ones(values.size, bool)
+    assert reference_intervals(values, hidden, relations) == ALL_HIDDEN
+    assert audit_bounds(intervals(values, hidden, relations, only=[8])) == {8: (4, INF)}
+    found = outcome(lambda: audit_bounds(intervals(values, hidden, relations)))
+    assert found == ALL_HIDDEN, "the audit crashes on an unbounded cell after a warm start"
+
+
+def test_protect_all_small_linked_tables() -> None:
+    """Two linked 2×2 tables of ones: every cell is a small count, so all are hidden, and every
+    interval is unbounded.
+
+    KNOWN BUG, this test fails until it is fixed: the same crash as in
+    :func:`test_fully_hidden_table_is_unbounded`, reached through ``failures`` (the capped
+    first solve cannot move every cell by three, so cells are solved one by one), so
+    ``protect`` raises instead of returning the all-hidden mask its docstring promises.
+    """
+    system = linked_tables([[1, 1], [1, 1]], [[1, 1], [1, 1]])
+    mask = outcome(lambda: protect(system.values, system.relations, THRESHOLD))
+    assert isinstance(mask, np.ndarray), f"protect crashed: {mask}"
+    assert mask.all()
+    assert failures(system.values, mask, system.relations) == []
+
+
+@settings(max_examples=100, deadline=None)
 @given(st.data())
 def test_search_matches_plain_enumeration(data: st.DataObject) -> None:
     """The pruned search of the reference equals enumerating every assignment of a small box."""
@@ -440,7 +493,7 @@ def test_search_matches_plain_enumeration(data: st.DataObject) -> None:
 # ---------------------------------------------------------------------------------------------
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.data())
 def test_audit_matches_brute_force(data: st.DataObject) -> None:
     """On random tiny tables the audit's intervals and failures are exactly the reference's, and
@@ -455,6 +508,9 @@ def test_audit_matches_brute_force(data: st.DataObject) -> None:
     found = failures(values, hidden, relations)
     assert [f.cell for f in found] == sorted(failing(expected))
     assert audit_bounds({f.cell: f for f in found}) == failing(expected)
+    only = data.draw(st.sets(st.sampled_from(sorted(expected)))) if expected else set()
+    chosen = {c: expected[c] for c in only}
+    assert audit_bounds(intervals(values, hidden, relations, only=sorted(only))) == chosen
     quick = intervals(values, hidden, relations, stop_when_passing=True)
     assert quick.keys() == expected.keys()
     for c, interval in quick.items():
@@ -463,7 +519,7 @@ def test_audit_matches_brute_force(data: st.DataObject) -> None:
         assert interval.passes == (high - low >= MIN_WIDTH)
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(small_linked_tables())
 def test_protect_linked_tables(system: System) -> None:
     """After :func:`protect` every count 1..4 is hidden, no zero is, no hidden cell fails (by the
@@ -485,7 +541,7 @@ def test_protect_linked_tables(system: System) -> None:
     assert np.array_equal(protect(values.copy(), list(relations), THRESHOLD), mask)
 
 
-@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.data())
 def test_hiding_more_never_narrows(data: st.DataObject) -> None:
     """Intervals with a larger mask contain those with a smaller one (what lets the protection

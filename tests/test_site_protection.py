@@ -15,11 +15,20 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+from typer.testing import CliRunner
 
+from finsam.build import build_site
+from finsam.cli import app
 from finsam.dataset import load_dataset
 from finsam.protection import linked
 from finsam.protection.audit import failures, intervals
-from finsam.protection.plan import mask_frame, pages_of, protect_pages, protected_page
+from finsam.protection.plan import (
+    AuditFailed,
+    mask_frame,
+    pages_of,
+    protect_pages,
+    protected_page,
+)
 from finsam.protection.publication import PageKey, Publication, publication
 from finsam.store import Store, ingest
 
@@ -275,3 +284,55 @@ def test_threshold_zero_hides_nothing(tmp_path, threshold):
     store = store_of(tmp_path, rows)
     protection = protect_pages(store, [forbund()], threshold)
     assert protection.hidden.any() == (threshold > 0)
+
+
+SMALL = Path(__file__).parent / "fixtures" / "small"
+ONE_KOMMUN = """years: [2022]
+forbund:
+  - name: Samordningsförbundet Insjöriket
+    kommuner: [Mölndal]
+"""
+
+
+def primary_only(values, relations, threshold, protectable=None):
+    """A protection that hides the counts 1..threshold and nothing else."""
+    return np.asarray(protectable, bool) & (values >= 1) & (values <= threshold)
+
+
+def test_build_publishes_nothing_when_the_audit_fails(tmp_path, monkeypatch):
+    matrix = tmp_path / "matrix.yml"
+    matrix.write_text(ONE_KOMMUN, encoding="utf-8")
+    monkeypatch.setattr(linked, "protect", primary_only)
+    with pytest.raises(AuditFailed) as failed:
+        build_site(SMALL, tmp_path / "site", tmp_path / "build", matrix, "builtin")
+    assert not (tmp_path / "site").exists()
+    assert not (tmp_path / "build" / "runs").exists()  # no notebook was executed
+    # Mölndal 2022 (totals only): pågående 1, avslutade 2 and samtliga 3 are hidden, but
+    # pågående + avslutade = samtliga with each at least 1 already keeps pågående within 1–2;
+    # with the other relations of the site the attacker pins it down to the true 1.
+    message = str(failed.value)
+    assert message.startswith("the small-count audit failed for ")
+    assert "nothing was published" in message
+    pub = failed.value.protection.publication
+    pagaende = cell(pub, kommun(MOLNDAL), "deltagarflode", "pagaende", "totalt")
+    found = {i.cell: i for i in failed.value.protection.failures}[pagaende]
+    assert (found.low, found.high) == (1, 1)
+    assert failed.value.protection.describe(found) == (
+        "page kommun|1481|2022|, table deltagarflode, cell pagaende/totalt: "
+        "a reader can narrow it to 1–1"
+    )
+
+
+def test_audit_command_reports_and_exits_1_on_failure(tmp_path, monkeypatch):
+    matrix = tmp_path / "matrix.yml"
+    matrix.write_text(ONE_KOMMUN, encoding="utf-8")
+    args = ["audit", "--data", str(SMALL), "--params", str(matrix), "--build-dir", str(tmp_path)]
+    runner = CliRunner()
+    passed = runner.invoke(app, args)
+    assert passed.exit_code == 0, passed.output
+    assert passed.output.startswith("2 pages, ")
+    assert "audit passed" in passed.output
+    monkeypatch.setattr(linked, "protect", primary_only)
+    failed = runner.invoke(app, args)
+    assert failed.exit_code == 1
+    assert "the small-count audit failed" in failed.output

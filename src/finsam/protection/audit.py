@@ -301,6 +301,10 @@ def _optimum(highs, n: int, sense, j: int | None = None) -> tuple[float, np.ndar
     highs.changeObjectiveSense(sense)
     highs.run()
     status = highs.getModelStatus()
+    if status not in (highspy.HighsModelStatus.kOptimal, highspy.HighsModelStatus.kUnbounded):
+        highs.clearSolver()  # a warm start can end undecided on an unbounded problem: solve anew
+        highs.run()
+        status = highs.getModelStatus()
     if status == highspy.HighsModelStatus.kUnbounded:
         return infinite, None
     if status != highspy.HighsModelStatus.kOptimal:
