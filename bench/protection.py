@@ -44,7 +44,8 @@ def table_by_table(pub: Publication, threshold: int) -> Protection:
     started = time.perf_counter()
     mask = protect_table_by_table(pub, threshold)
     seconds = time.perf_counter() - started
-    return Protection(pub, mask, threshold, intervals(pub.values, mask, pub.relations), seconds)
+    attacked = intervals(pub.values, mask, pub.relations, stop_when_passing=True)
+    return Protection(pub, mask, threshold, attacked, seconds)
 
 
 def main() -> None:
