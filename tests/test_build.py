@@ -123,6 +123,7 @@ def test_protected_pages_hide_the_small_counts(built):
     # no split by gender.
     assert '<tr><th scope="row">Samtliga</th><td class="num">..</td></tr>' in page
     assert "Kvinnor" not in page
+    assert "<caption>Deltagarflöde 2022, Mölndal</caption>" in page  # no "per kön"
     assert "antal från 1 till och med 4" in page
     assert "har .. deltagare (varav .. unika) skrivna i Mölndal" in page
     forbund = (root / "site" / "forbund/2022/samordningsforbundet-insjoriket.html").read_text(

@@ -56,12 +56,20 @@ def _slices(page: ReportPage, table_id: str):
         yield value, part.drop(columns=[spec.second])
 
 
+def _title(page: ReportPage, table_id: str) -> str:
+    """The table's title; "per kön"/"och kön" left out on pages without a split by gender."""
+    title = BY_ID[table_id].title
+    if not page.tables[table_id]["kon"].eq("kvinna").any():
+        title = title.replace(" och kön", "").replace(" per kön", "")
+    return title
+
+
 def table(page: ReportPage, table_id: str) -> None:
     """A protected table (one per value of its second dimension) with caption and legend."""
     spec = BY_ID[table_id]
     labels = _labels(page, table_id)
     for value, part in _slices(page, table_id):
-        caption = f"{spec.title} {page.year}, {page.population.label}"
+        caption = f"{_title(page, table_id)} {page.year}, {page.population.label}"
         element_id = table_id.replace("_", "-")
         if value is not None:
             caption += f" – {spec.second_labels.get(value, value)}"
@@ -100,7 +108,7 @@ def chart(
     if only is not None:
         data = data[data["kategori"].isin(only)]
     labels = _labels(page, table_id)
-    title = f"{spec.title} {page.year}"
+    title = f"{_title(page, table_id)} {page.year}"
     if second is not None:
         title += f" – {spec.second_labels.get(second, second)}"
     if not (data["antal"].fillna(0) > 0).any():
