@@ -5,8 +5,10 @@ For the site of a run matrix (default: the embedded example, ``params/site.yml``
 prints, per page level, the share of non-zero published counts that are hidden (the information
 lost to protection) by
 
-* *before*: table by table, kommun pages split by gender (what the pages published before);
-* *table by table*: the same baseline on today's layout (kommun pages without a gender split);
+* *before*: table by table, kommun pages with every table split by gender (what the pages
+  published before);
+* *table by table*: the same baseline on today's layout (kommun pages without a gender split
+  and without the support, occupation and result tables);
 * *site-wide*: the protection every build uses,
 
 how many hidden cells the attacker narrows to fewer than four values under each, and the
@@ -25,7 +27,7 @@ from pathlib import Path
 import numpy as np
 
 from finsam.build import prepare_store
-from finsam.catalog import GENDER_SPLIT
+from finsam.catalog import GENDER_SPLIT, PAGE_TABLES
 from finsam.matrix import plan_runs, read_matrix
 from finsam.paths import EXAMPLE_DATASET, PARAMS_DIR
 from finsam.protection.audit import intervals
@@ -37,6 +39,15 @@ from finsam.protection.plan import (
     protect_table_by_table,
 )
 from finsam.protection.publication import Publication, publication
+
+
+# What kommun pages published before: every table of the förbund page but the per-kommun and
+# structural ones, split by gender.
+BEFORE_KOMMUN_TABLES = tuple(
+    t
+    for t in PAGE_TABLES["forbund"]
+    if t not in ("remisser_kommun", "deltagare_kommun", "struktur")
+)
 
 
 def table_by_table(pub: Publication, threshold: int) -> Protection:
@@ -60,11 +71,14 @@ def main() -> None:
         site_wide = protect_pages(store, keys, args.threshold)
         pub = site_wide.publication
         baseline = table_by_table(pub, args.threshold)
+        layout = PAGE_TABLES["kommun"]
         GENDER_SPLIT["kommun"] = True
+        PAGE_TABLES["kommun"] = BEFORE_KOMMUN_TABLES
         try:
             split = publication(pages_of(store, sorted(keys)))
         finally:
             GENDER_SPLIT["kommun"] = False
+            PAGE_TABLES["kommun"] = layout
         before = table_by_table(split, args.threshold)
 
     print(f"{len(keys)} pages, {len(pub.cells) - 1} counts, {len(pub.relations)} relations")

@@ -9,6 +9,8 @@ values.
 
 from __future__ import annotations
 
+import json
+import re
 from collections.abc import Callable
 from pathlib import Path
 
@@ -18,6 +20,7 @@ import pytest
 from typer.testing import CliRunner
 
 from finsam.build import build_site
+from finsam.catalog import PAGE_TABLES
 from finsam.cli import app
 from finsam.dataset import load_dataset
 from finsam.protection import linked
@@ -336,3 +339,17 @@ def test_audit_command_reports_and_exits_1_on_failure(tmp_path, monkeypatch):
     failed = runner.invoke(app, args)
     assert failed.exit_code == 1
     assert "the small-count audit failed" in failed.output
+
+
+@pytest.mark.parametrize("kind", ["riket", "forbund", "kommun"])
+def test_notebooks_show_exactly_the_tables_that_are_protected(kind):
+    """What a page shows is what the protection covers: the tables its notebook displays are
+    the page kind's tables in the catalog."""
+    notebook = Path(__file__).parents[1] / "notebooks" / f"{kind}.ipynb"
+    source = "".join("".join(c["source"]) for c in json.loads(notebook.read_text())["cells"])
+    shown = set(
+        re.findall(
+            r'show\.(?:table|compared_with_national)\(page, (?:store_path, )?"(\w+)"', source
+        )
+    )
+    assert shown == set(PAGE_TABLES[kind])

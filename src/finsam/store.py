@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import os
 import tempfile
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import duckdb
@@ -71,17 +71,24 @@ def national_tables(national_dir: Path = NATIONAL_DIR) -> dict[str, pd.DataFrame
 
 @dataclass(frozen=True)
 class Store:
-    """Read access to a store file; every method returns a fresh pandas DataFrame."""
+    """Read access to a store file; every method returns a fresh pandas DataFrame. A query is
+    read from the file once per version of the file (its modification time) and copied after."""
 
     path: Path
+    _read: dict = field(default_factory=dict, compare=False, repr=False)
 
     def _query(self, sql: str, params: list | None = None) -> pd.DataFrame:
-        if not Path(self.path).is_file():
+        try:
+            version = Path(self.path).stat().st_mtime_ns
+        except FileNotFoundError:
             raise FileNotFoundError(
                 f"{self.path}: no store here; run 'finsam build' (or 'finsam ingest') first"
-            )
-        with duckdb.connect(str(self.path), read_only=True) as con:
-            return con.execute(sql, params or []).df()
+            ) from None
+        key = (sql, tuple(params or ()), version)
+        if key not in self._read:
+            with duckdb.connect(str(self.path), read_only=True) as con:
+                self._read[key] = con.execute(sql, params or []).df()
+        return self._read[key].copy()
 
     def meta(self) -> dict:
         """What the dataset says about itself plus the fingerprint and package version."""

@@ -90,7 +90,9 @@ def protect_pages(store: Store, keys: Sequence[PageKey], threshold: int) -> Prot
     values = pub.values
     can_hide = pub.cells["protectable"].to_numpy(dtype=bool)
     hidden = linked.protect(values, pub.relations, threshold, protectable=can_hide)
-    audit = intervals(values, hidden, pub.relations)
+    # The protection audited every hidden cell as it went; audit them all once more, each
+    # until it is shown to pass (failing cells get their exact interval).
+    audit = intervals(values, hidden, pub.relations, stop_when_passing=True)
     return Protection(pub, hidden, threshold, audit, time.perf_counter() - started)
 
 
