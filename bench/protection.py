@@ -40,7 +40,6 @@ from finsam.protection.plan import (
 )
 from finsam.protection.publication import Publication, publication
 
-
 # What kommun pages published before: every table of the förbund page but the per-kommun and
 # structural ones, split by gender.
 BEFORE_KOMMUN_TABLES = tuple(
