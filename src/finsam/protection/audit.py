@@ -26,6 +26,7 @@ MIN_WIDTH = 3
 """A hidden cell passes when ``max − min >= MIN_WIDTH``: at least four possible values."""
 
 _INTEGRAL = 1e-6
+_BATCHES = 20  # at most this many joint solves per group before the per-cell ones
 
 
 @dataclass(frozen=True)
@@ -86,12 +87,15 @@ def intervals(
     hidden_min: int = 1,
     only: Sequence[int] | None = None,
     stop_when_passing: bool = False,
+    exact: bool = True,
 ) -> dict[int, Interval]:
     """The interval of every hidden cell (or of the hidden cells in ``only``).
 
     With ``stop_when_passing`` a cell's second bound is not computed once the first shows that
     it passes (its interval then holds the true value in place of that bound); failing cells
-    always get their exact interval.
+    get their exact interval unless ``exact`` is false (then a failing cell whose largest value
+    is within ``MIN_WIDTH`` of ``hidden_min`` gets ``[hidden_min, largest]``, which holds its
+    interval).
 
     ``values`` are the true counts (the shown ones are what the reader sees; the hidden ones are
     used only to check that the system is consistent), ``hidden`` a boolean mask, ``hidden_min``
@@ -115,7 +119,7 @@ def intervals(
             out.update({c: Interval(c, hidden_min, math.inf) for c in cells})
             continue
         out.update(
-            _group_intervals(group, group_rows, cells, values, hidden_min, stop_when_passing)
+            _group_intervals(group, group_rows, cells, values, hidden_min, stop_when_passing, exact)
         )
     return out
 
@@ -127,11 +131,18 @@ def failures(
     *,
     hidden_min: int = 1,
     only: Sequence[int] | None = None,
+    exact: bool = True,
 ) -> list[Interval]:
     """The hidden cells (of ``only``, default all) whose interval spans fewer than four values,
-    by cell, with their exact intervals."""
+    by cell, with their exact intervals (see :func:`intervals` for ``exact``)."""
     found = intervals(
-        values, hidden, relations, hidden_min=hidden_min, only=only, stop_when_passing=True
+        values,
+        hidden,
+        relations,
+        hidden_min=hidden_min,
+        only=only,
+        stop_when_passing=True,
+        exact=exact,
     )
     return [found[c] for c in sorted(found) if not found[c].passes]
 
@@ -188,6 +199,7 @@ def _group_intervals(
     values: np.ndarray,
     hidden_min: int,
     stop_when_passing: bool,
+    exact: bool,
 ) -> dict[int, Interval]:
     import highspy
 
@@ -236,19 +248,26 @@ def _group_intervals(
                 out[c] = Interval(c, low, high)
 
     wanted = set(cells)
-    if stop_when_passing:  # one solve that pushes every cell up, capped at the width needed
+    every = np.arange(n, dtype=np.int32)
+    if stop_when_passing:
+        # Solves that push all uncertified cells up at once (capped at the width needed, so
+        # the program stays bounded) certify most cells before any per-cell solve.
+        highs.changeColsBounds(n, every, np.full(n, float(hidden_min)), true + MIN_WIDTH)
+        for _ in range(_BATCHES):
+            open_cells = [column[c] for c in cells if c not in out]
+            if not open_cells:
+                break
+            cost = np.zeros(n)
+            cost[open_cells] = 1.0
+            highs.changeColsCost(n, every, cost)
+            before = len(out)
+            harvest(_optimum(highs, n, highspy.ObjSense.kMaximize, integer=False)[1])
+            if len(out) == before:
+                break
         highs.changeColsBounds(
-            n, np.arange(n, dtype=np.int32), np.full(n, float(hidden_min)), true + MIN_WIDTH
+            n, every, np.full(n, float(hidden_min)), np.full(n, highspy.kHighsInf)
         )
-        highs.changeColsCost(n, np.arange(n, dtype=np.int32), np.ones(n))
-        harvest(_optimum(highs, n, highspy.ObjSense.kMaximize)[1])
-        highs.changeColsBounds(
-            n,
-            np.arange(n, dtype=np.int32),
-            np.full(n, float(hidden_min)),
-            np.full(n, highspy.kHighsInf),
-        )
-        highs.changeColsCost(n, np.arange(n, dtype=np.int32), np.zeros(n))
+        highs.changeColsCost(n, every, np.zeros(n))
     previous: int | None = None
     for cell in cells:
         if cell in out:
@@ -258,9 +277,30 @@ def _group_intervals(
             highs.changeColCost(previous, 0.0)
         highs.changeColCost(j, 1.0)
         previous = j
+        if stop_when_passing:
+            # Is there a whole-numbered solution with this cell MIN_WIDTH above its value? The
+            # linear bound answers "no" cheaply; "yes" needs an integer point, found as a
+            # feasibility problem (no optimisation).
+            bound, point = _optimum(highs, n, highspy.ObjSense.kMaximize, j, integer=False)
+            harvest(point)
+            if cell in out:
+                continue
+            if bound >= true[j] + MIN_WIDTH:
+                harvest(_integer_point_with(highs, n, j, true[j] + MIN_WIDTH))
+                if cell in out:
+                    continue
+                if not exact and true[j] == hidden_min:  # at most true + 2, at least true
+                    out[cell] = Interval(cell, hidden_min, true[j] + MIN_WIDTH - 1)
+                    continue
+            elif not exact and bound - hidden_min < MIN_WIDTH:  # fails whatever its least value
+                out[cell] = Interval(cell, hidden_min, math.floor(bound + _INTEGRAL))
+                continue
         high, point = _optimum(highs, n, highspy.ObjSense.kMaximize, j)
         harvest(point)
         if cell in out:
+            continue
+        if not exact and high - hidden_min < MIN_WIDTH:
+            out[cell] = Interval(cell, hidden_min, high)
             continue
         low, point = _optimum(highs, n, highspy.ObjSense.kMinimize, j)
         harvest(point)
@@ -268,6 +308,36 @@ def _group_intervals(
             raise RuntimeError(f"audit: cell {cell} = {true[j]:g} outside [{low}, {high}]")
         out.setdefault(cell, Interval(cell, low, high))
     return out
+
+
+def _integer_point_with(highs, n: int, j: int, low: float) -> np.ndarray | None:
+    """A whole-numbered solution with column ``j`` at least ``low``, or ``None`` if there is
+    none (the model's objective and bounds are restored)."""
+    import highspy
+
+    lower, upper = _column_bounds(highs, j)
+    costs = np.zeros(n)
+    costs[j] = 1.0
+    every = np.arange(n, dtype=np.int32)
+    highs.changeColsCost(n, every, np.zeros(n))
+    highs.changeColBounds(j, low, upper)
+    highs.changeColsIntegrality(n, every, np.full(n, highspy.HighsVarType.kInteger, np.uint8))
+    try:
+        highs.run()
+        if highs.getModelStatus() != highspy.HighsModelStatus.kOptimal:
+            return None
+        return np.round(np.asarray(highs.getSolution().col_value))
+    finally:
+        highs.changeColsIntegrality(
+            n, every, np.full(n, highspy.HighsVarType.kContinuous, np.uint8)
+        )
+        highs.changeColBounds(j, lower, upper)
+        highs.changeColsCost(n, every, costs)
+
+
+def _column_bounds(highs, j: int) -> tuple[float, float]:
+    lp = highs.getLp()
+    return float(lp.col_lower_[j]), float(lp.col_upper_[j])
 
 
 def _quiet_highs():
@@ -291,10 +361,13 @@ def _quiet_highs():
     return highs
 
 
-def _optimum(highs, n: int, sense, j: int | None = None) -> tuple[float, np.ndarray | None]:
+def _optimum(
+    highs, n: int, sense, j: int | None = None, integer: bool = True
+) -> tuple[float, np.ndarray | None]:
     """The exact integer optimum of the objective (linear first, integer only if the linear
     optimum is not whole-numbered) and a whole-numbered optimal point (``None`` if unbounded).
-    With ``j`` the objective is column ``j`` alone, else the model's."""
+    With ``j`` the objective is column ``j`` alone, else the model's. Without ``integer`` the
+    linear optimum (a bound of the integer one) and its point if it is whole-numbered."""
     import highspy
 
     infinite = math.inf if sense == highspy.ObjSense.kMaximize else -math.inf
@@ -310,9 +383,11 @@ def _optimum(highs, n: int, sense, j: int | None = None) -> tuple[float, np.ndar
     if status != highspy.HighsModelStatus.kOptimal:
         raise RuntimeError(f"audit: linear program ended with {highs.modelStatusToString(status)}")
     solution = np.asarray(highs.getSolution().col_value)
+    value = solution[j] if j is not None else highs.getInfo().objective_function_value
     if np.all(np.abs(solution - np.round(solution)) < _INTEGRAL):
-        value = solution[j] if j is not None else highs.getInfo().objective_function_value
         return float(round(value)), np.round(solution)
+    if not integer:
+        return float(value), None
     integer = np.full(n, highspy.HighsVarType.kInteger, dtype=np.uint8)
     continuous = np.full(n, highspy.HighsVarType.kContinuous, dtype=np.uint8)
     every = np.arange(n, dtype=np.int32)

@@ -71,7 +71,7 @@ def protect(
     for _ in range(max_rounds):
         _close_local(values, hidden, candidates, equalities, threshold)
         pending = np.flatnonzero(hidden & ~passed)
-        failed = failures(values, hidden, relations, only=pending)
+        failed = failures(values, hidden, relations, only=pending, exact=False)
         passed[pending] = True
         passed[[f.cell for f in failed]] = False
         if not failed:
