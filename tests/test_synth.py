@@ -64,3 +64,17 @@ def test_example_covers_2019_to_2022(example):
     part = example.tables["deltaganden"]
     for year in range(2019, 2023):
         assert len(flows.participations_in_year(part, year)) > 150
+
+
+def test_small_structural_counts_never_give_a_negative_gender_count():
+    """With 1–4 structural participants, 70 % women rounded and up to 2 of unknown gender could
+    leave a negative number of men; they are at least 0 (the contract requires it)."""
+    from dataclasses import replace
+
+    from finsam.synth import Profile, synthesize
+
+    profile = replace(Profile(), structural={"Kunskapsdialoger": {2022: 1, 2021: 3, 2020: 4}})
+    rows = [r for seed in range(8) for r in synthesize(seed, profile)["strukturdeltagare"]]
+    assert {r["antal"] for r in rows} == {1, 3, 4}
+    assert min(r["man"] for r in rows) == 0
+    assert all(r["kvinnor"] + r["man"] <= r["antal"] for r in rows)

@@ -300,7 +300,7 @@ def synthesize(seed: int = DEFAULT_SEED, profile: Profile = Profile()) -> dict[s
                     "ar": year,
                     "antal": n,
                     "kvinnor": women,
-                    "man": n - women - draw.between(0, 2),
+                    "man": max(0, n - women - draw.between(0, 2)),  # some gender unknown
                 }
             )
     return {
