@@ -29,7 +29,7 @@ gives the same mask.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 
 import numpy as np
 
@@ -67,9 +67,18 @@ def protect(
             of_cell[c].append(index)
     candidates = can_hide & (values > 0)
     equalities = [r for r in relations if r.equal]
+    equalities_of: list[list[Relation]] = [[] for _ in range(values.size)]
+    for relation in equalities:
+        for c in set(relation.cells):
+            equalities_of[c].append(relation)
+
+    def spread(c: int) -> int:
+        """Equalities of ``c`` that hiding it would leave with a single hidden cell."""
+        return sum(not hidden[list(r.cells)].any() for r in equalities_of[c])
+
     passed = np.zeros(values.size, bool)  # hiding more never narrows an interval
     for _ in range(max_rounds):
-        _close_local(values, hidden, candidates, equalities, threshold)
+        _close_local(values, hidden, candidates, equalities, threshold, spread)
         pending = np.flatnonzero(hidden & ~passed)
         failed = failures(values, hidden, relations, only=pending, exact=False)
         passed[pending] = True
@@ -83,7 +92,9 @@ def protect(
             if touched & set(of_cell[cell]):
                 continue  # a relation of this cell got a new hidden cell this round
             mine = (relations[i] for i in of_cell[cell])
-            pick = _best_complement(values, hidden, candidates, mine, cell, threshold)
+            pick = _best_complement(
+                values, hidden, candidates, mine, cell, threshold, spread=spread
+            )
             if pick is None:
                 pick = _nearest_shown(
                     values, hidden, candidates, relations, of_cell, cell, threshold
@@ -113,8 +124,10 @@ def _best_complement(
     cell: int,
     threshold: int,
     need: int | None = None,
+    spread: Callable[[int], int] = lambda c: 0,
 ) -> int | None:
-    """The shown cell to hide for ``cell`` among ``relations`` (table relations first): the
+    """The shown cell to hide for ``cell`` among ``relations`` (table relations first), the one
+    that leaves the fewest other equalities with a single hidden cell (``spread``), then the
     smallest count that is at least ``need`` (default :func:`_need`), else the largest count;
     ties by position."""
     need = _need(values, cell, threshold) if need is None else need
@@ -125,7 +138,7 @@ def _best_complement(
             if hidden[c] or not candidates[c]:
                 continue
             v = int(values[c])
-            key = (rank, 0, v, c) if v >= need else (rank, 1, -v, c)
+            key = (rank, spread(c), 0, v, c) if v >= need else (rank, spread(c), 1, -v, c)
             if best is None or key < best[0]:
                 best = (key, c)
     return None if best is None else best[1]
@@ -167,6 +180,7 @@ def _close_local(
     candidates: np.ndarray,
     equalities: Sequence[Relation],
     threshold: int,
+    spread: Callable[[int], int] = lambda c: 0,
 ) -> None:
     """Rule 2, and its cheap generalisation: an equality whose hidden cells all stand on one
     side fixes their sum ``s``; with ``k`` of them, each lies in ``[1, s − k + 1]``, so one
@@ -193,6 +207,7 @@ def _close_local(
                 side[0],
                 threshold,
                 need=MIN_WIDTH + len(side) + 1 - total,
+                spread=spread,
             )
             if pick is not None:
                 hidden[pick] = True
