@@ -126,3 +126,17 @@ def test_referral_text():
 def test_every_flow_category_has_a_label():
     part = load_dataset(SMALL).tables["deltaganden"]
     assert set(flows.participant_flow(part, 2022)["kategori"]) == set(DELTAGARFLODE)
+
+
+def test_flow_text_without_a_gender_split():
+    """A kommun page publishes totals only: the text names no women and men."""
+    part = load_dataset(SMALL).tables["deltaganden"]
+    flow = flows.participant_flow(part[part["kommun"] == "1481"], 2022)
+    totals = flow[flow["kon"] == "totalt"]
+    text = prose.flow_summary(totals, 2022, kommun_name="Mölndal")
+    # Mölndal 2022 (fixture README): samtliga 3, unika 2, nya 2, avslutade 2, pågående 1.
+    assert text == (
+        "Under perioden januari till och med december 2022 har 3 deltagare (varav 2 unika) "
+        "skrivna i Mölndal registrerats med personuppgifter. 2 deltagare har tillkommit under "
+        "året, 2 har avslutats och 1 pågick vid periodens slut."
+    )
