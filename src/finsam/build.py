@@ -16,10 +16,10 @@ from pathlib import Path
 from finsam import dataset as dataset_module
 from finsam.catalog import DISCLOSURE_PARAMS, load_threshold
 from finsam.errors import FinsamError
-from finsam.execute import RunResult, execute_runs
+from finsam.execute import RunResult, execute_runs, source_fingerprint
 from finsam.matrix import Run, plan_runs, read_matrix
 from finsam.paths import REFERENCE_DIR
-from finsam.protection.plan import AuditFailed, protect_pages, write_mask
+from finsam.protection.plan import site_mask
 from finsam.render import render_site
 from finsam.site import stage_site
 from finsam.store import STORE_FILE, Store, ingest
@@ -89,12 +89,14 @@ def build_pages(
     ``out``. If the audit fails, nothing is executed or published."""
     threshold = load_threshold(Path(disclosure))
     meta = store.meta()
-    keys = [run.key for run in [*runs, *protect_with]]
-    protection = protect_pages(store, keys, threshold)
-    if protection.failures:
-        raise AuditFailed(protection)
-    mask = write_mask(protection, Path(build_dir) / "protection", meta["fingerprint"])
-    runs = [replace(run, threshold=threshold, protection=str(mask.resolve())) for run in runs]
+    mask = site_mask(
+        store,
+        [run.key for run in [*runs, *protect_with]],
+        threshold,
+        Path(build_dir) / "protection",
+        source_fingerprint(),
+    )
+    runs = [replace(run, threshold=threshold, protection=str(mask)) for run in runs]
     results = execute_runs(runs, store.path, build_dir, meta["fingerprint"], jobs, on_run)
     stage = stage_site(results, meta, Path(build_dir) / "site")
     engine = render_site(stage, out, renderer, jobs)  # type: ignore[arg-type]

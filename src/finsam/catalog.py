@@ -344,17 +344,22 @@ def protectable(layout: pd.DataFrame, spec: TableSpec) -> np.ndarray:
     return ~layout[spec.second].isin(spec.unprotected).to_numpy()
 
 
+def hide(layout: pd.DataFrame, hidden: np.ndarray) -> pd.DataFrame:
+    """``layout`` with ``antal`` missing where ``hidden`` and the flag ``undertryckt``."""
+    hidden = np.asarray(hidden, dtype=bool)
+    counts = layout["antal"].to_numpy(dtype=np.int64)
+    return layout.assign(
+        antal=pd.arrays.IntegerArray(np.where(hidden, 0, counts), hidden.copy()),
+        undertryckt=hidden,
+    )
+
+
 def apply_hidden(layout: pd.DataFrame, spec: TableSpec, hidden: np.ndarray) -> pd.DataFrame:
     """The published table: ``antal`` missing where ``hidden``, ``undertryckt``, and ``andel``
     (unrounded percent of the column's ``totalt`` row, or of the ``share_base`` category) shown
     only where both the count and its base are shown and the base is not 0."""
-    hidden = np.asarray(hidden, dtype=bool)
     keys = [k for k in (spec.second, "kon") if k]
-    counts = layout["antal"].to_numpy(dtype=np.int64)
-    table = layout.assign(
-        antal=pd.arrays.IntegerArray(np.where(hidden, 0, counts), hidden.copy()),
-        undertryckt=hidden,
-    )
+    table = hide(layout, hidden)
     base_name = "totalt" if spec.additive else spec.share_base
     if base_name is None:
         share = pd.Series(np.nan, index=table.index)

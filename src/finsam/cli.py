@@ -9,6 +9,7 @@ from __future__ import annotations
 import functools
 import os
 import sys
+from collections import Counter
 from pathlib import Path
 from typing import Annotated
 
@@ -220,24 +221,24 @@ def tables(
     together with the site of ``--params`` (one file per table)."""
     from finsam.build import prepare_store
     from finsam.catalog import load_threshold
+    from finsam.execute import source_fingerprint
     from finsam.export import FORMATS, export_tables
     from finsam.matrix import plan_runs, read_matrix
     from finsam.population import population
-    from finsam.protection.plan import AuditFailed, mask_frame, protect_pages, protected_page
-    from finsam.protection.publication import page_key
+    from finsam.protection.plan import protected_page, read_mask, site_mask
+    from finsam.protection.publication import population_key
 
     if fmt not in FORMATS:
         raise FinsamError(f"format {fmt!r}: expected one of {', '.join(FORMATS)}")
     store = prepare_store(data, build_dir)
     pop = population(store, level, name, year, period_end)
     threshold = 0 if unsuppressed else load_threshold()
-    key = page_key(level, pop.kommuner[0] if level == "kommun" else (name or ""), year, period_end)
+    key = population_key(pop)
     site_runs = plan_runs(read_matrix(params), store, source=str(params))
-    protection = protect_pages(store, [key, *(r.key for r in site_runs)], threshold)
-    if protection.failures:
-        raise AuditFailed(protection)
-    mask = mask_frame(protection)
-    page_tables = protected_page(pop, key, mask[mask["page"] == key.id]).tables
+    keys = [key, *(r.key for r in site_runs)]
+    mask = site_mask(store, keys, threshold, build_dir / "protection", source_fingerprint())
+    fingerprint = store.meta()["fingerprint"]
+    page_tables = protected_page(pop, key, read_mask(mask, fingerprint, threshold, key)).tables
     if unsuppressed:
         err.print(
             "[bold red]warning:[/bold red] --unsuppressed: small counts are NOT protected. "
@@ -263,16 +264,14 @@ def audit(
     from finsam.catalog import load_threshold
     from finsam.matrix import plan_runs, read_matrix
     from finsam.protection.audit import MIN_WIDTH
-    from finsam.protection.plan import AuditFailed, information_loss, protect_pages
+    from finsam.protection.plan import information_loss, protect_pages
 
     store = prepare_store(data, build_dir)
     runs = plan_runs(read_matrix(params), store, source=str(params))
     threshold = load_threshold(disclosure)
     protection = protect_pages(store, [r.key for r in runs], threshold)
     pub = protection.publication
-    kinds = {}
-    for relation in pub.relations:
-        kinds[relation.kind] = kinds.get(relation.kind, 0) + 1
+    kinds = Counter(relation.kind for relation in pub.relations)
     out.print(
         f"{len(pub.pages)} pages, {len(pub.cells) - 1} published counts, "
         f"{int(protection.hidden.sum())} hidden (threshold {threshold}), "
@@ -285,8 +284,7 @@ def audit(
             f"  {row.level:8} {row.hidden:5} of {row.nonzero:5} non-zero counts hidden "
             f"({row.share:.1f} %)"
         )
-    if protection.failures:
-        raise AuditFailed(protection)
+    protection.require_passing()
     out.print(
         f"audit passed: a reader can narrow no hidden count to fewer than {MIN_WIDTH + 1} "
         "possible values"

@@ -17,7 +17,7 @@ from finsam import prose, referrals
 from finsam.catalog import load_threshold
 from finsam.population import Population, population
 from finsam.protection.plan import page_mask, protected_page, read_mask
-from finsam.protection.publication import page_key
+from finsam.protection.publication import population_key
 from finsam.quality import QualityFinding, quality_findings
 from finsam.store import Store
 
@@ -64,8 +64,7 @@ def report_page(
     store = Store(Path(store_path))
     pop = population(store, level, name, int(year), period_end)
     threshold = load_threshold() if threshold is None else threshold
-    scope = pop.kommuner[0] if level == "kommun" else (name or "")
-    key = page_key(level, scope, pop.year, period_end)
+    key = population_key(pop)
     meta = store.meta()
     mask = (
         page_mask(store, key, threshold)

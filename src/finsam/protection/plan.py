@@ -23,7 +23,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from finsam.catalog import BY_ID, PAGE_TABLES, apply_hidden, published_layout
+from finsam.catalog import BY_ID, PAGE_TABLES, apply_hidden, hide, published_layout
 from finsam.errors import FinsamError
 from finsam.population import Population, population
 from finsam.protection import linked
@@ -49,6 +49,12 @@ class Protection:
     @property
     def failures(self) -> list[Interval]:
         return [i for i in self.audit.values() if not i.passes]
+
+    def require_passing(self) -> Protection:
+        """This protection, or :class:`AuditFailed` if the audit failed."""
+        if self.failures:
+            raise AuditFailed(self)
+        return self
 
     def describe(self, interval: Interval) -> str:
         """ "kommun|1481|2022| deltagarflode pagaende/kvinna: 1–2" for a report."""
@@ -132,22 +138,14 @@ def mask_frame(protection: Protection) -> pd.DataFrame:
     return frame[cells["page"] != ""].reset_index(drop=True)
 
 
-def write_mask(protection: Protection, folder: Path, fingerprint: str) -> Path:
-    """Write the mask atomically under a name given by its content; returns the path."""
-    frame = mask_frame(protection)
-    meta = {
-        "version": MASK_VERSION,
-        "fingerprint": fingerprint,
-        "threshold": protection.threshold,
-    }
-    digest = hashlib.sha256(json.dumps(meta, sort_keys=True).encode())
-    digest.update(pd.util.hash_pandas_object(frame, index=False).to_numpy().tobytes())
-    path = Path(folder) / f"protection-{digest.hexdigest()[:16]}.parquet"
-    if path.is_file():
-        return path
-    path.parent.mkdir(parents=True, exist_ok=True)
-    table = pa.Table.from_pandas(frame, preserve_index=False)
+def write_mask(protection: Protection, path: Path, fingerprint: str) -> Path:
+    """Write the mask of a protection that passed its audit to ``path``, atomically."""
+    protection.require_passing()
+    meta = {"version": MASK_VERSION, "fingerprint": fingerprint, "threshold": protection.threshold}
+    table = pa.Table.from_pandas(mask_frame(protection), preserve_index=False)
     table = table.replace_schema_metadata({b"finsam": json.dumps(meta).encode()})
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=".protection-", suffix=".parquet", dir=path.parent)
     os.close(fd)
     try:
@@ -157,6 +155,27 @@ def write_mask(protection: Protection, folder: Path, fingerprint: str) -> Path:
         if os.path.exists(tmp):
             os.unlink(tmp)
     return path
+
+
+def site_mask(
+    store: Store, keys: Sequence[PageKey], threshold: int, folder: Path, code: str
+) -> Path:
+    """The mask file of the pages ``keys`` protected together, made (and audited) once per
+    input: data fingerprint, threshold, pages and ``code`` (the package's source fingerprint)
+    name the file, so an unchanged rebuild reuses it and the runs that read it stay cached."""
+    fingerprint = store.meta()["fingerprint"]
+    inputs = {
+        "version": MASK_VERSION,
+        "fingerprint": fingerprint,
+        "threshold": threshold,
+        "pages": sorted(key.id for key in set(keys)),
+        "code": code,
+    }
+    digest = hashlib.sha256(json.dumps(inputs, sort_keys=True).encode()).hexdigest()
+    path = Path(folder) / f"protection-{digest[:16]}.parquet"
+    if not path.is_file():
+        write_mask(protect_pages(store, keys, threshold), path, fingerprint)
+    return path.resolve()
 
 
 def read_mask(path: Path, fingerprint: str, threshold: int, key: PageKey) -> pd.DataFrame:
@@ -226,13 +245,7 @@ def protected_page(pop: Population, key: PageKey, mask: pd.DataFrame) -> Protect
     if key.level == "forbund":
         facts = quality_facts(pop)
         layout = quality_table(facts)
-        hidden = hidden_of(QUALITY_TABLE, layout, None)
-        quality = layout.assign(
-            antal=pd.arrays.IntegerArray(
-                np.where(hidden, 0, layout["antal"].to_numpy()), hidden.copy()
-            ),
-            undertryckt=hidden,
-        )
+        quality = hide(layout, hidden_of(QUALITY_TABLE, layout, None))
     return ProtectedPage(tables, facts, quality)
 
 

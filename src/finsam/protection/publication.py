@@ -422,6 +422,12 @@ class _Relations:
                 )
 
 
+def population_key(pop: Population) -> PageKey:
+    """The key of the page that describes ``pop``."""
+    scope = {"riket": "", "forbund": pop.name or "", "kommun": pop.kommuner[0]}[pop.level]
+    return page_key(pop.level, scope, pop.year, pop.period_end)
+
+
 def page_key(level: str, scope: str | None, year: int, period_end: str | dt.date | None) -> PageKey:
     """The key of a page from its parameters (period end 31 December counts as the default)."""
     end = "" if period_end is None else str(pd.Timestamp(period_end).date())
