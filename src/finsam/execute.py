@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import multiprocessing
 import os
 import subprocess
 import sys
@@ -29,6 +30,10 @@ from finsam import __version__
 from finsam.errors import FinsamError
 from finsam.matrix import Run
 from finsam.paths import NOTEBOOK_DIR
+
+# Workers start from a fresh server process, not forked from this one: the build has already run
+# threaded libraries (HiGHS, DuckDB) whose locks a forked child could inherit held and hang on.
+FORKSERVER = multiprocessing.get_context("forkserver")
 
 KERNEL_NAME = "finsam"
 PACKAGE_DIR = Path(__file__).resolve().parent
@@ -172,7 +177,7 @@ def execute_runs(
             if on_done:
                 on_done(results[-1])
         return results
-    with ProcessPoolExecutor(max_workers=jobs) as pool:
+    with ProcessPoolExecutor(max_workers=jobs, mp_context=FORKSERVER) as pool:
         futures = [pool.submit(execute_run, run, store_path, build_dir, keys[run]) for run in runs]
         for future in as_completed(futures):
             results.append(future.result())
