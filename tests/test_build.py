@@ -3,29 +3,22 @@ and the notebooks' own defaults."""
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from pathlib import Path
 
 import nbformat
 import pytest
+from finsam_command import finsam
 from nbclient import NotebookClient
 
 from finsam.build import build_site, prepare_store
 from finsam.paths import DEFAULT_BUILD_DIR, EXAMPLE_DATASET, NOTEBOOK_DIR
 
 SMALL = Path(__file__).parent / "fixtures" / "small"
-FINSAM = Path(sys.executable).parent / "finsam"
 MATRIX = """years: [2022]
 forbund:
   - name: Samordningsförbundet Insjöriket
     kommuner: [Mölndal]
 """
-
-
-def finsam(*args: str) -> subprocess.CompletedProcess:
-    """The command line as a user runs it."""
-    return subprocess.run([str(FINSAM), *args], capture_output=True, text=True, check=False)
 
 
 @pytest.fixture(scope="module")

@@ -3,26 +3,20 @@
 from __future__ import annotations
 
 import subprocess
-import sys
 from pathlib import Path
 
 import pandas as pd
 import pytest
+from finsam_command import finsam
 
 from finsam.catalog import PAGE_TABLES
 
 SMALL = Path(__file__).parent / "fixtures" / "small"
 EXAMPLE = Path(__file__).parents[1] / "data" / "example"
-FINSAM = Path(sys.executable).parent / "finsam"
 
 
 def tables(tmp: Path, *args: str) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [str(FINSAM), "tables", "--build-dir", str(tmp / "build"), *args],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    return finsam("tables", "--build-dir", str(tmp / "build"), *args)
 
 
 @pytest.mark.parametrize(

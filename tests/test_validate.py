@@ -5,12 +5,11 @@ from __future__ import annotations
 import csv
 import hashlib
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import openpyxl
 import pytest
+from finsam_command import finsam
 
 from finsam.dataset import load_dataset
 from finsam.errors import InvalidDataset
@@ -18,7 +17,6 @@ from finsam.store import Store, ingest
 from finsam.validate import validate_dataset
 
 SMALL = Path(__file__).parent / "fixtures" / "small"
-FINSAM = Path(sys.executable).parent / "finsam"
 
 
 @pytest.fixture
@@ -222,16 +220,12 @@ def test_store_replaced_atomically_and_readable(tmp_path):
     assert sorted(p.name for p in tmp_path.iterdir()) == ["store.duckdb"]
 
 
-def run_cli(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([str(FINSAM), *args], capture_output=True, text=True, check=False)
-
-
 def test_cli_validate_exit_codes_and_no_traceback(dataset):
-    ok = run_cli("validate", str(dataset))
+    ok = finsam("validate", str(dataset))
     assert ok.returncode == 0 and "valid" in ok.stdout
     edit(dataset, "deltaganden", 2, "kon", "kvinn")
     edit(dataset, "remisser", 2, "datum", "igår")
-    bad = run_cli("validate", str(dataset))
+    bad = finsam("validate", str(dataset))
     assert bad.returncode == 1
     assert (
         "deltaganden.csv, row 2, column kon: value 'kvinn' — expected one of kvinna" in bad.stderr
@@ -241,6 +235,6 @@ def test_cli_validate_exit_codes_and_no_traceback(dataset):
     )
     assert "2 violation(s) in 2 file(s)" in bad.stderr
     assert "Traceback" not in bad.stderr + bad.stdout
-    missing = run_cli("validate", str(dataset / "nowhere"))
+    missing = finsam("validate", str(dataset / "nowhere"))
     assert missing.returncode == 1 and "no such dataset" in missing.stderr
     assert "Traceback" not in missing.stderr

@@ -10,6 +10,7 @@ import functools
 import os
 import sys
 from collections import Counter
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
@@ -102,6 +103,11 @@ def validate(dataset: Annotated[Path, typer.Argument(help="Folder of CSV files o
     out.print(f"{dataset}: valid (data contract version 1)")
 
 
+class Scale(StrEnum):
+    forbund = "forbund"
+    riket = "riket"
+
+
 @app.command()
 @user_errors
 def synth(
@@ -109,12 +115,24 @@ def synth(
     seed: Annotated[
         int, typer.Option(help="Random seed; the same seed gives identical files.")
     ] = 3,
+    scale: Annotated[
+        Scale,
+        typer.Option(
+            help="forbund: Insjöriket 2019–2022; riket: every förbund and member kommun of the "
+            "register 2017–2021 with the published national volumes."
+        ),
+    ] = Scale.forbund,
 ):
-    """Write a synthetic, contract-conformant dataset (Insjöriket 2019–2022)."""
-    from finsam.synth import write_dataset
+    """Write a synthetic, contract-conformant dataset."""
+    if scale is Scale.riket:
+        from finsam.synth_national import write_national_dataset
 
-    write_dataset(out_dir, seed=seed)
-    out.print(f"wrote synthetic dataset (seed {seed}) to {out_dir}")
+        write_national_dataset(out_dir, seed=seed)
+    else:
+        from finsam.synth import write_dataset
+
+        write_dataset(out_dir, seed=seed)
+    out.print(f"wrote synthetic dataset ({scale.value}, seed {seed}) to {out_dir}")
 
 
 def _progress(result) -> None:
