@@ -35,6 +35,7 @@ import pytest
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
+from finsam.protection import audit
 from finsam.protection.audit import (
     MIN_WIDTH,
     Interval,
@@ -556,3 +557,83 @@ def test_hiding_more_never_narrows(data: st.DataObject) -> None:
     assert before.keys() == set(np.flatnonzero(smaller).tolist())
     for c, interval in before.items():
         assert after[c].low <= interval.low <= values[c] <= interval.high <= after[c].high
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.data())
+def test_neighbourhood_decisions_match_brute_force(data: st.DataObject) -> None:
+    """With the neighbourhood programs used for every group (as for the large groups of a
+    national site), a witness found near a cell and a failure found in the relaxed program agree
+    with the reference: passing cells pass, failing cells fail, intervals hold the true value."""
+    system = data.draw(st.one_of(tiny_tables(), small_linked_tables()))
+    hidden = data.draw(hidden_subsets(system, 6))
+    values, relations = system.values, system.relations
+    expected = reference_intervals(values, hidden, relations)
+    nearest = data.draw(st.integers(1, 8))
+    decisions: list[str] = []
+    decide = audit._Model.local
+
+    def counted(model, *args):
+        decided = decide(model, *args)
+        decisions.append("undecided" if decided is None else decided[0])
+        return decided
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(audit, "_LOCAL_CELLS", nearest)
+        patch.setattr(audit, "_BATCHES", data.draw(st.sampled_from([0, 20])))
+        patch.setattr(audit._Model, "local", counted)
+        quick = intervals(values, hidden, relations, stop_when_passing=True, exact=False)
+        exact = intervals(values, hidden, relations, stop_when_passing=True)
+    for decision in set(decisions):
+        event(f"neighbourhood program: {decision}")
+    assert quick.keys() == expected.keys() == exact.keys()
+    for c in expected:
+        low, high = expected[c]
+        assert quick[c].passes == exact[c].passes == (high - low >= MIN_WIDTH)
+        if quick[c].passes:
+            assert low <= quick[c].low <= values[c] <= quick[c].high <= high
+        else:  # a failing cell's reported interval holds its true interval
+            assert quick[c].low <= low and high <= quick[c].high < quick[c].low + MIN_WIDTH
+
+
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(small_linked_tables(), st.data())
+def test_protecting_in_two_stages_passes_the_whole_audit(system: System, data) -> None:
+    """Protected first against part of the relations (as a national site is, within each förbund
+    family) and then against all of them, no hidden cell fails the audit of all relations."""
+    values, relations = system.values, system.relations
+    local = data.draw(st.sets(st.sampled_from(range(len(relations)))))
+    mask = protect(values, relations, THRESHOLD, local=[relations[i] for i in sorted(local)])
+    assert mask[(values >= 1) & (values <= THRESHOLD)].all()
+    assert failures(values, mask, relations) == []
+
+
+def test_a_witness_found_among_the_nearest_cells_certifies_a_cell(monkeypatch) -> None:
+    """A 2×2 table, every inner cell hidden (5 each) with its margins (10) shown, and one more
+    hidden cell e = 2 with e ≤ d. Among the four nearest cells of a (a, b, c, d; e beyond, held at
+    its true value), a + 3, b − 3, c − 3, d + 3 is a whole-numbered solution: a passes without
+    any program over the whole group."""
+    values = np.array([5, 5, 5, 5, 2, 10, 10, 10, 10])
+    a, b, c, d, e, row1, row2, col1, col2 = range(9)
+    relations = [
+        total_part(row1, [a, b]),
+        total_part(col1, [a, c]),
+        total_part(col2, [b, d]),
+        total_part(row2, [c, d]),
+        at_most([e], [d]),
+    ]
+    hidden = np.array([True] * 5 + [False] * 4)
+    decisions: list[str] = []
+    decide = audit._Model.local
+
+    def counted(model, *args):
+        decided = decide(model, *args)
+        decisions.append("undecided" if decided is None else decided[0])
+        return decided
+
+    monkeypatch.setattr(audit, "_LOCAL_CELLS", 4)
+    monkeypatch.setattr(audit, "_BATCHES", 0)
+    monkeypatch.setattr(audit._Model, "local", counted)
+    found = intervals(values, hidden, relations, only=[a], stop_when_passing=True)
+    assert decisions == ["witness"]
+    assert (found[a].low, found[a].high) == (5, 8)

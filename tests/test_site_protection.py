@@ -23,6 +23,8 @@ from finsam.build import build_site
 from finsam.catalog import PAGE_TABLES
 from finsam.cli import app
 from finsam.dataset import load_dataset
+from finsam.matrix import plan_runs
+from finsam.population import members_of
 from finsam.protection import linked
 from finsam.protection.audit import failures, intervals
 from finsam.protection.plan import (
@@ -297,7 +299,7 @@ forbund:
 """
 
 
-def primary_only(values, relations, threshold, protectable=None):
+def primary_only(values, relations, threshold, protectable=None, local=None):
     """A protection that hides the counts 1..threshold and nothing else."""
     return np.asarray(protectable, bool) & (values >= 1) & (values <= threshold)
 
@@ -353,3 +355,33 @@ def test_notebooks_show_exactly_the_tables_that_are_protected(kind):
         )
     )
     assert shown == set(PAGE_TABLES[kind])
+
+
+def test_a_national_site_is_protected_within_each_forbund_then_across_them(tmp_path):
+    """Three förbund of the national dataset, one year: the national page's sums over förbund join
+    the förbund into one system. Protected first within each förbund family and then across
+    them, the whole site passes the audit; the cross-förbund sums are part of that audit."""
+    from finsam.synth import write_tables
+    from finsam.synth_national import synthesize_national
+
+    tables = synthesize_national(seed=4)
+    chosen = sorted({row["forbund"] for row in tables["deltaganden"]})[:3]
+    subset = {
+        name: [row for row in rows if row["forbund"] in chosen] for name, rows in tables.items()
+    }
+    store = Store(
+        ingest(load_dataset(write_tables(tmp_path / "data", subset, "test", 4)), tmp_path / "s")
+    )
+    matrix = {"years": [2021], "riket": True, "forbund": "auto"}
+    keys = sorted({run.key for run in plan_runs(matrix, store)})
+    assert len(keys) == 1 + 3 + sum(len(members_of(store, name)) for name in chosen)
+    protection = protect_pages(store, keys, 4)
+    pub, hidden = protection.publication, protection.hidden
+    values = pub.values
+    assert set(pub.families.values()) == {"riket", *chosen}
+    across = [r for r in pub.relations if r not in pub.within_families()]
+    assert across and all(r.kind == "level" for r in across)  # riket = Σ förbund
+    assert hidden[(values >= 1) & (values <= 4) & pub.cells["protectable"].to_numpy()].all()
+    assert not hidden[values == 0].any()
+    assert protection.failures == []
+    assert failures(values, hidden, pub.relations) == []

@@ -26,7 +26,8 @@ MIN_WIDTH = 3
 """A hidden cell passes when ``max − min >= MIN_WIDTH``: at least four possible values."""
 
 _INTEGRAL = 1e-6
-_BATCHES = 20  # at most this many joint solves per group before the per-cell ones
+_BATCHES = 20  # at most this many joint solves per group and direction before per-cell ones
+_LOCAL_CELLS = 400  # per-cell witnesses are first sought among this many nearest cells
 
 
 @dataclass(frozen=True)
@@ -205,65 +206,46 @@ def _group_intervals(
 
     column = {c: i for i, c in enumerate(group)}
     n = len(group)
-    highs = _quiet_highs()
-    highs.setOptionValue("mip_rel_gap", 0.0)
-    highs.addCols(
-        n,
-        np.zeros(n),
-        np.full(n, float(hidden_min)),
-        np.full(n, highspy.kHighsInf),
-        0,
-        np.zeros(0, dtype=np.int32),
-        np.zeros(0, dtype=np.int32),
-        np.zeros(0),
-    )
-    starts, indices, coefficients, lows, highs_ = [], [], [], [], []
-    for row in rows:
-        _, row_cells, row_coefficients, low, high = row
-        starts.append(len(indices))
-        indices += [column[c] for c in row_cells]
-        coefficients += list(row_coefficients)
-        lows.append(-highspy.kHighsInf if math.isinf(low) else low)
-        highs_.append(high)
-    highs.addRows(
-        len(rows),
-        np.array(lows, dtype=np.float64),
-        np.array(highs_, dtype=np.float64),
-        len(indices),
-        np.array(starts, dtype=np.int32),
-        np.array(indices, dtype=np.int32),
-        np.array(coefficients, dtype=np.float64),
-    )
+    model = _Model(group, rows, column, hidden_min)
+    highs = model.highs(np.full(n, highspy.kHighsInf))
     true = values[group].astype(np.float64)
+    # Whole-numbered solutions seen so far: every one is a witness for every cell it moves.
+    seen_low, seen_high = true.copy(), true.copy()
     out: dict[int, Interval] = {}
+    wanted = set(cells)
 
-    def harvest(point: np.ndarray | None) -> None:
-        """A whole-numbered solution is a witness for every cell it moves by MIN_WIDTH."""
+    def harvest(point: np.ndarray | None, positions: np.ndarray | None = None) -> None:
         if point is None or not stop_when_passing:
             return
-        for i in np.flatnonzero(np.abs(point - true) >= MIN_WIDTH - _INTEGRAL):
+        at = np.arange(n) if positions is None else positions
+        seen_low[at] = np.minimum(seen_low[at], point)
+        seen_high[at] = np.maximum(seen_high[at], point)
+        for i in at[seen_high[at] - seen_low[at] >= MIN_WIDTH - _INTEGRAL]:
             c = group[i]
             if c in wanted and c not in out:
-                low, high = sorted((true[i], float(round(point[i]))))
-                out[c] = Interval(c, low, high)
+                out[c] = Interval(c, float(round(seen_low[i])), float(round(seen_high[i])))
 
-    wanted = set(cells)
     every = np.arange(n, dtype=np.int32)
     if stop_when_passing:
-        # Solves that push all uncertified cells up at once (capped at the width needed, so
-        # the program stays bounded) certify most cells before any per-cell solve.
-        highs.changeColsBounds(n, every, np.full(n, float(hidden_min)), true + MIN_WIDTH)
-        for _ in range(_BATCHES):
-            open_cells = [column[c] for c in cells if c not in out]
-            if not open_cells:
-                break
-            cost = np.zeros(n)
-            cost[open_cells] = 1.0
-            highs.changeColsCost(n, every, cost)
-            before = len(out)
-            harvest(_optimum(highs, n, highspy.ObjSense.kMaximize, integer=False)[1])
-            if len(out) == before:
-                break
+        # Joint solves that push every uncertified cell up (then down) at once, capped at the
+        # width needed so the program stays bounded, certify most cells before any per-cell
+        # solve.
+        for sense, lower in (
+            (highspy.ObjSense.kMaximize, np.full(n, float(hidden_min))),
+            (highspy.ObjSense.kMinimize, np.maximum(hidden_min, true - MIN_WIDTH)),
+        ):
+            highs.changeColsBounds(n, every, lower, true + MIN_WIDTH)
+            for _ in range(_BATCHES):
+                open_cells = [column[c] for c in cells if c not in out]
+                if not open_cells:
+                    break
+                cost = np.zeros(n)
+                cost[open_cells] = 1.0
+                highs.changeColsCost(n, every, cost)
+                before = len(out)
+                harvest(_batch_point(highs, n, sense))
+                if len(out) == before:
+                    break
         highs.changeColsBounds(
             n, every, np.full(n, float(hidden_min)), np.full(n, highspy.kHighsInf)
         )
@@ -273,24 +255,33 @@ def _group_intervals(
         if cell in out:
             continue
         j = column[cell]
+        if stop_when_passing and n > _LOCAL_CELLS:
+            decided = model.local(j, true, seen_low, seen_high)
+            if decided is not None and decided[0] == "witness":
+                harvest(decided[1], decided[2])
+            elif decided is not None and not exact:
+                out[cell] = Interval(cell, decided[1], decided[2])
+            if cell in out:
+                continue
         if previous is not None:
             highs.changeColCost(previous, 0.0)
         highs.changeColCost(j, 1.0)
         previous = j
+        target = seen_low[j] + MIN_WIDTH
         if stop_when_passing:
-            # Is there a whole-numbered solution with this cell MIN_WIDTH above its value? The
-            # linear bound answers "no" cheaply; "yes" needs an integer point, found as a
-            # feasibility problem (no optimisation).
+            # Is there a whole-numbered solution with this cell MIN_WIDTH above its least value
+            # seen? The linear bound answers "no" cheaply; "yes" needs an integer point, found
+            # as a feasibility problem (no optimisation).
             bound, point = _optimum(highs, n, highspy.ObjSense.kMaximize, j, integer=False)
             harvest(point)
             if cell in out:
                 continue
-            if bound >= true[j] + MIN_WIDTH:
-                harvest(_integer_point_with(highs, n, j, true[j] + MIN_WIDTH))
+            if bound >= target:
+                harvest(_integer_point_with(highs, n, j, target))
                 if cell in out:
                     continue
-                if not exact and true[j] == hidden_min:  # at most true + 2, at least true
-                    out[cell] = Interval(cell, hidden_min, true[j] + MIN_WIDTH - 1)
+                if not exact and seen_low[j] == hidden_min:  # at most target − 1
+                    out[cell] = Interval(cell, hidden_min, target - 1)
                     continue
             elif not exact and bound - hidden_min < MIN_WIDTH:  # fails whatever its least value
                 out[cell] = Interval(cell, hidden_min, math.floor(bound + _INTEGRAL))
@@ -308,6 +299,141 @@ def _group_intervals(
             raise RuntimeError(f"audit: cell {cell} = {true[j]:g} outside [{low}, {high}]")
         out.setdefault(cell, Interval(cell, low, high))
     return out
+
+
+class _Model:
+    """A group's rows in HiGHS's column-wise terms, and small programs around one cell."""
+
+    def __init__(self, group: list[int], rows: list[_Row], column: dict[int, int], least: int):
+        self.n = len(group)
+        self.least = least
+        self.rows = [
+            (np.array([column[c] for c in cells], dtype=np.int32), np.array(coef), low, high)
+            for _, cells, coef, low, high in rows
+        ]
+        self.rows_of: list[list[int]] = [[] for _ in range(self.n)]
+        for r, (columns, _, _, _) in enumerate(self.rows):
+            for j in columns:
+                self.rows_of[j].append(r)
+
+    def highs(self, upper: np.ndarray, columns: np.ndarray | None = None, rows=None):
+        """A HiGHS model over ``columns`` (default all) and ``rows`` (default all; every cell
+        of a chosen row must be among ``columns``)."""
+        import highspy
+
+        columns = np.arange(self.n, dtype=np.int32) if columns is None else columns
+        position = np.full(self.n, -1, dtype=np.int32)
+        position[columns] = np.arange(len(columns), dtype=np.int32)
+        chosen = range(len(self.rows)) if rows is None else rows
+        starts, indices, coefficients, lows, highs_ = [], [], [], [], []
+        for r in chosen:
+            row_columns, row_coefficients, low, high = self.rows[r]
+            starts.append(len(indices))
+            indices += position[row_columns].tolist()
+            coefficients += row_coefficients.tolist()
+            lows.append(-highspy.kHighsInf if math.isinf(low) else low)
+            highs_.append(high)
+        highs = _quiet_highs()
+        highs.setOptionValue("mip_rel_gap", 0.0)
+        m = len(columns)
+        highs.addCols(
+            m, np.zeros(m), np.full(m, float(self.least)), upper, 0,
+            np.zeros(0, dtype=np.int32), np.zeros(0, dtype=np.int32), np.zeros(0),
+        )  # fmt: skip
+        highs.addRows(
+            len(starts),
+            np.array(lows, dtype=np.float64),
+            np.array(highs_, dtype=np.float64),
+            len(indices),
+            np.array(starts, dtype=np.int32),
+            np.array(indices, dtype=np.int32),
+            np.array(coefficients, dtype=np.float64),
+        )
+        return highs
+
+    def local(self, j: int, true: np.ndarray, seen_low: np.ndarray, seen_high: np.ndarray):
+        """Decide cell ``j`` in a small program: the rows that touch the ``_LOCAL_CELLS`` cells
+        nearest ``j`` (breadth first). With the cells of those rows beyond the nearest fixed at
+        their true values, a whole-numbered solution is a witness of the whole group (a
+        restriction); with them free, the program drops rows, so its linear bounds hold the
+        cell's interval (a relaxation). Returns ``("witness", point, columns)``,
+        ``("fails", low, high)`` or ``None`` when neither decides."""
+        import highspy
+
+        near = [j]
+        known = {j}
+        for c in near:
+            for r in self.rows_of[c]:
+                for k in self.rows[r][0]:
+                    if int(k) not in known and len(near) < _LOCAL_CELLS:
+                        known.add(int(k))
+                        near.append(int(k))
+            if len(near) >= _LOCAL_CELLS:
+                break
+        touched = sorted({r for c in near for r in self.rows_of[c]})
+        beyond = sorted({int(k) for r in touched for k in self.rows[r][0]} - known)
+        columns = np.array(near + beyond, dtype=np.int32)
+        m, inner = len(columns), len(near)
+        highs = self.highs(np.full(m, highspy.kHighsInf), columns, touched)
+        every = np.arange(m, dtype=np.int32)
+        fixed = np.arange(inner, m, dtype=np.int32)
+        highs.changeColsBounds(len(fixed), fixed, true[beyond], true[beyond])
+        highs.changeColsIntegrality(m, every, np.full(m, highspy.HighsVarType.kInteger, np.uint8))
+        for bound in (
+            (seen_low[j] + MIN_WIDTH, highspy.kHighsInf),
+            (float(self.least), seen_high[j] - MIN_WIDTH),
+        ):
+            if bound[1] < bound[0]:
+                continue
+            highs.changeColBounds(0, *bound)
+            highs.run()
+            if highs.getModelStatus() == highspy.HighsModelStatus.kOptimal:
+                return "witness", np.round(np.asarray(highs.getSolution().col_value)), columns
+            highs.changeColBounds(0, float(self.least), highspy.kHighsInf)
+        highs.changeColsIntegrality(
+            m, every, np.full(m, highspy.HighsVarType.kContinuous, np.uint8)
+        )
+        highs.changeColsBounds(
+            len(fixed), fixed, np.full(len(fixed), float(self.least)),
+            np.full(len(fixed), highspy.kHighsInf),
+        )  # fmt: skip
+        highs.changeColCost(0, 1.0)
+        bounds = []
+        for sense in (highspy.ObjSense.kMinimize, highspy.ObjSense.kMaximize):
+            highs.changeObjectiveSense(sense)
+            highs.run()
+            status = highs.getModelStatus()
+            if status != highspy.HighsModelStatus.kOptimal:
+                return None  # unbounded (or undecided): the whole group decides
+            bounds.append(highs.getSolution().col_value[0])
+        low, high = math.ceil(bounds[0] - _INTEGRAL), math.floor(bounds[1] + _INTEGRAL)
+        return ("fails", low, high) if high - low < MIN_WIDTH else None
+
+
+def _batch_point(highs, n: int, sense) -> np.ndarray | None:
+    """A whole-numbered point that scores well on the model's objective (in ``sense``): the linear
+    optimum when it is whole-numbered, else the best integer solution found within a 5 % gap.
+    Any whole-numbered feasible point is a witness, so optimality is not needed."""
+    import highspy
+
+    _bound, point = _optimum(highs, n, sense, integer=False)
+    if point is not None:
+        return point
+    every = np.arange(n, dtype=np.int32)
+    highs.changeColsIntegrality(n, every, np.full(n, highspy.HighsVarType.kInteger, np.uint8))
+    highs.setOptionValue("mip_rel_gap", 0.05)
+    try:
+        highs.run()
+        solution = highs.getSolution()
+        feasible = int(highspy.SolutionStatus.kSolutionStatusFeasible)
+        if highs.getInfo().primal_solution_status != feasible or not solution.value_valid:
+            return None
+        return np.round(np.asarray(solution.col_value))
+    finally:
+        highs.setOptionValue("mip_rel_gap", 0.0)
+        highs.changeColsIntegrality(
+            n, every, np.full(n, highspy.HighsVarType.kContinuous, np.uint8)
+        )
 
 
 def _integer_point_with(highs, n: int, j: int, low: float) -> np.ndarray | None:

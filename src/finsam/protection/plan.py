@@ -15,7 +15,7 @@ import os
 import tempfile
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -45,6 +45,7 @@ class Protection:
     threshold: int
     audit: dict[int, Interval]
     seconds: float
+    phases: dict[str, float] = field(default_factory=dict)  # seconds per phase
 
     @property
     def failures(self) -> list[Interval]:
@@ -91,15 +92,37 @@ def pages_of(store: Store, keys: Sequence[PageKey]) -> list[tuple[PageKey, Popul
 
 def protect_pages(store: Store, keys: Sequence[PageKey], threshold: int) -> Protection:
     """Protect the pages as one publication and audit the result."""
-    started = time.perf_counter()
+    clock = _Clock()
     pub = publication(pages_of(store, sorted(set(keys))))
+    clock.lap("publication")
     values = pub.values
     can_hide = pub.cells["protectable"].to_numpy(dtype=bool)
-    hidden = linked.protect(values, pub.relations, threshold, protectable=can_hide)
+    hidden = linked.protect(
+        values, pub.relations, threshold, protectable=can_hide, local=pub.within_families()
+    )
+    clock.lap("protection")
     # The protection audited every hidden cell as it went; audit them all once more, each
     # until it is shown to pass (failing cells get their exact interval).
     audit = intervals(values, hidden, pub.relations, stop_when_passing=True)
-    return Protection(pub, hidden, threshold, audit, time.perf_counter() - started)
+    clock.lap("audit")
+    return Protection(pub, hidden, threshold, audit, clock.total, clock.laps)
+
+
+class _Clock:
+    """Seconds per named phase."""
+
+    def __init__(self) -> None:
+        self.laps: dict[str, float] = {}
+        self._last = time.perf_counter()
+
+    def lap(self, name: str) -> None:
+        now = time.perf_counter()
+        self.laps[name] = now - self._last
+        self._last = now
+
+    @property
+    def total(self) -> float:
+        return sum(self.laps.values())
 
 
 def protect_table_by_table(pub: Publication, threshold: int) -> np.ndarray:

@@ -85,10 +85,24 @@ class Publication:
     cells: pd.DataFrame
     relations: list[Relation]
     dropped: dict[str, int] = field(default_factory=dict)
+    # page id → its family: the förbund (for a förbund and its kommun pages) or "riket"
+    families: dict[str, str] = field(default_factory=dict)
 
     @property
     def values(self) -> np.ndarray:
         return self.cells["antal"].to_numpy(dtype=np.int64)
+
+    def within_families(self) -> list[Relation]:
+        """The relations among the pages of one family (a förbund with its kommuner, or the
+        national page): a national site has many small families, linked only through the
+        national page's sums over förbund."""
+        family = self.cells["page"].map(self.families).fillna("").to_numpy()
+        kept = []
+        for relation in self.relations:
+            names = {family[c] for c in relation.cells} - {""}
+            if len(names) <= 1:
+                kept.append(relation)
+        return kept
 
 
 def page_cells(pop: Population, key: PageKey) -> pd.DataFrame:
@@ -140,7 +154,11 @@ def publication(pages: Sequence[tuple[PageKey, Population]]) -> Publication:
         builder.within_page(key)
     builder.levels(keys, pages)
     builder.years(keys)
-    return Publication(keys, cells, builder.kept, builder.dropped)
+    families = {
+        key.id: "riket" if key.level == "riket" else "+".join(sorted(pop.forbund))
+        for key, pop in pages
+    }
+    return Publication(keys, cells, builder.kept, builder.dropped, families)
 
 
 class _Relations:
