@@ -5,7 +5,8 @@ of the register, 2017–2021, the published national volumes) and times it again
 60 s; then, for the one-year site of the first N förbund (default all 76: the national page,
 every förbund page and every member kommun's page of one year), it protects every page together
 as ``finsam audit`` and ``finsam build`` do and prints the size of the site, the information lost
-per page level, the seconds per phase (tables of every page, protection within each förbund and
+per page level (beside the table-by-table rule's loss on the same pages, unaudited), the
+seconds per phase (tables of every page, protection within each förbund and
 then across förbund, the final audit of every hidden count) and whether the audit passed.
 
 Run with ``.venv/bin/python bench/national.py [--forbund N ...] [--year Y] [--seed S]``; several
@@ -22,7 +23,12 @@ from pathlib import Path
 from finsam.build import prepare_store
 from finsam.matrix import plan_runs
 from finsam.protection.audit import MIN_WIDTH
-from finsam.protection.plan import information_loss, protect_pages
+from finsam.protection.plan import (
+    Protection,
+    information_loss,
+    protect_pages,
+    protect_table_by_table,
+)
 from finsam.synth import write_tables
 from finsam.synth_national import synthesize_national
 
@@ -62,11 +68,18 @@ def main() -> None:
             report(n, len(keys), protection)
 
 
-def report(n: int, pages: int, protection) -> None:
+def report(n: int, pages: int, protection: Protection) -> None:
     pub = protection.publication
-    loss = information_loss(protection)
     failed = protection.failures
-    shares = " / ".join(f"{row.level} {row.share:.1f} %" for row in loss.itertuples())
+    baseline = Protection(pub, protect_table_by_table(pub, protection.threshold), 4, {}, 0.0)
+    shares = " / ".join(
+        f"{row.level} {row.share:.1f} % (table by table {base.share:.1f} %)"
+        for row, base in zip(
+            information_loss(protection).itertuples(),
+            information_loss(baseline).itertuples(),
+            strict=True,
+        )
+    )
     phases = ", ".join(f"{name} {s:.1f} s" for name, s in protection.phases.items())
     print(
         f"{n:3} förbund: {pages} pages, {len(pub.cells) - 1} counts, {len(pub.relations)} "

@@ -14,7 +14,7 @@ from finsam_command import finsam
 from finsam.dataset import load_dataset
 from finsam.errors import InvalidDataset
 from finsam.store import Store, ingest
-from finsam.validate import validate_dataset
+from finsam.validate import check_dataset, validate_dataset
 
 SMALL = Path(__file__).parent / "fixtures" / "small"
 
@@ -139,10 +139,112 @@ def test_row_with_wrong_number_of_fields(dataset):
     assert len(hits) == 1 and "8 comma-separated fields" in hits[0].expected
 
 
-def test_not_utf8(dataset):
-    (dataset / "insatser.csv").write_bytes("forbund,insats\nFörbund,x\n".encode("latin-1"))
+def test_a_file_that_is_neither_utf8_nor_windows_1252_is_refused_with_the_byte_named(dataset):
+    # 0x81 is undefined in Windows-1252 and not valid UTF-8 on its own.
+    (dataset / "insatser.csv").write_bytes(b"forbund,insats\nF\x81rbund,x\n")
     hits = [v for v in validate_dataset(dataset) if v.source == "insatser.csv"]
-    assert hits and hits[0].expected == "UTF-8 text" and hits[0].row == 2
+    assert len(hits) == 1
+    assert hits[0].expected == (
+        "UTF-8 text (save it as 'CSV UTF-8'): line 2 holds byte 0x81, "
+        "neither UTF-8 nor Windows-1252"
+    )
+    assert "b'" not in str(hits[0])
+
+
+def rewrite(folder: Path, table: str, *, encoding: str = "utf-8", separator: str = ",") -> None:
+    """Write a table again as Excel would on Swedish Windows: another encoding or separator."""
+    file = folder / f"{table}.csv"
+    rows = list(csv.reader(file.open(encoding="utf-8")))
+    with file.open("w", encoding=encoding, newline="") as f:
+        csv.writer(f, delimiter=separator, lineterminator="\r\n").writerows(rows)
+
+
+def same_tables(a: Path, b: Path) -> bool:
+    left, right = load_dataset(a).tables, load_dataset(b).tables
+    return all(left[name].equals(right[name]) for name in left)
+
+
+@pytest.mark.parametrize(
+    ("encoding", "separator", "notes"),
+    [
+        ("cp1252", ",", ["deltaganden.csv: read as Windows-1252, not UTF-8"]),
+        ("utf-8-sig", ";", ["deltaganden.csv: columns separated by semicolons, not commas"]),
+        (
+            "cp1252",
+            ";",
+            [
+                "deltaganden.csv: read as Windows-1252, not UTF-8",
+                "deltaganden.csv: columns separated by semicolons, not commas",
+            ],
+        ),
+    ],
+)
+def test_windows_1252_and_semicolons_are_read_as_they_come_and_said(
+    dataset, encoding, separator, notes
+):
+    rewrite(dataset, "deltaganden", encoding=encoding, separator=separator)
+    violations, said = check_dataset(dataset)
+    assert violations == [] and said == notes
+    assert same_tables(dataset, SMALL)  # "Samordningsförbundet Insjöriket" read right
+
+
+def test_headers_match_whatever_their_case_and_spaces(dataset):
+    file = dataset / "deltaganden.csv"
+    text = file.read_text(encoding="utf-8")
+    header, rest = text.split("\n", 1)
+    header = header.replace("fodelsear", "Fodelsear").replace("utbildning", " Utbildning ")
+    file.write_text(header.replace(",kon,", ",KON,") + "\n" + rest, encoding="utf-8")
+    assert check_dataset(dataset) == ([], [])
+    assert same_tables(dataset, SMALL)  # ages and education are not "ej angivet"
+
+
+def test_a_misspelt_optional_column_is_an_error_naming_both_names(dataset):
+    """With slutdatum read as empty every participation would count as ongoing."""
+    file = dataset / "deltaganden.csv"
+    text = file.read_text(encoding="utf-8").replace("slutdatum", "slut_datum", 1)
+    file.write_text(text, encoding="utf-8")
+    violations = validate_dataset(dataset)
+    assert [str(v) for v in violations] == [
+        "deltaganden.csv, row 1, column slut_datum: value 'slut_datum' — expected the contract "
+        "column slutdatum (rename the column: as it is, slutdatum would be read as empty)"
+    ]
+    with pytest.raises(InvalidDataset):
+        load_dataset(dataset)
+
+
+def test_an_unknown_column_is_left_out_with_a_note(dataset):
+    file = dataset / "insatser.csv"
+    lines = file.read_text(encoding="utf-8").splitlines()
+    lines = [lines[0] + ",kommentar"] + [line + ",fritext" for line in lines[1:]]
+    file.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    assert check_dataset(dataset) == (
+        [],
+        ["insatser.csv: column 'kommentar' is not in the data contract; left out"],
+    )
+
+
+def test_a_misnamed_file_is_named_with_the_fix(dataset):
+    (dataset / "insatser.csv").rename(dataset / "insatser (1).csv")
+    messages = [str(v) for v in validate_dataset(dataset) if v.source == "insatser.csv"]
+    assert messages == [
+        f"insatser.csv — expected a file insatser.csv in {dataset} "
+        "(found 'insatser (1).csv': rename it to insatser.csv)"
+    ]
+
+
+def test_a_kommun_spelt_without_its_letters_gets_a_suggestion(dataset):
+    edit(dataset, "deltaganden", 5, "kommun", "Molndal")
+    (hit,) = [v for v in validate_dataset(dataset) if v.column == "kommun"]
+    assert hit.row == 5 and hit.value == "Molndal"
+    assert hit.expected.endswith("; did you mean Mölndal?")
+
+
+def test_validate_prints_how_files_were_read(dataset):
+    rewrite(dataset, "remisser", encoding="cp1252", separator=";")
+    done = finsam("validate", str(dataset))
+    assert done.returncode == 0
+    assert "note: remisser.csv: read as Windows-1252, not UTF-8" in done.stdout
+    assert "note: remisser.csv: columns separated by semicolons, not commas" in done.stdout
 
 
 def test_kommun_accepted_as_code_name_or_with_suffix(dataset):

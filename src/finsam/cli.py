@@ -95,9 +95,11 @@ def user_errors(command):
 @user_errors
 def validate(dataset: Annotated[Path, typer.Argument(help="Folder of CSV files or .xlsx file.")]):
     """Check a dataset against the data contract; list every violation (exit 1 if any)."""
-    from finsam.validate import validate_dataset
+    from finsam.validate import check_dataset
 
-    violations = validate_dataset(dataset)
+    violations, notes = check_dataset(dataset)
+    for note in notes:
+        out.print(f"[yellow]note:[/yellow] {note}")
     if violations:
         raise InvalidDataset(str(dataset), violations)
     out.print(f"{dataset}: valid (data contract version 1)")
@@ -135,6 +137,12 @@ def synth(
     out.print(f"wrote synthetic dataset ({scale.value}, seed {seed}) to {out_dir}")
 
 
+def _print_notes(store) -> None:
+    """How the dataset's files were read, where that differs from the contract."""
+    for note in store.meta().get("reading_notes", []):
+        out.print(f"[yellow]note:[/yellow] {note}")
+
+
 def _progress(result) -> None:
     state = "executed" if result.executed else "unchanged"
     out.print(f"  {state:9} {result.run.page}")
@@ -161,6 +169,9 @@ def build(
     result = build_site(
         data, site, build_dir, params, renderer, jobs or None, _progress, disclosure=disclosure
     )
+    from finsam.store import Store
+
+    _print_notes(Store(result.store))
     out.print(
         f"{len(result.results)} pages ({result.executed} executed, "
         f"{len(result.results) - result.executed} unchanged), rendered with "
@@ -204,6 +215,7 @@ def run(
     if kind == "kommun" and not kommun:
         raise FinsamError("a kommun report needs --kommun (name or SCB code)")
     store = prepare_store(data, build_dir)
+    _print_notes(store)
     code = kommun_code(kommun) if kommun else None
     forbund = "" if kind == "riket" else forbund or _forbund_for(store, code)
     one = Run(kind, year, forbund, code, kommun_name(code) if code else None, period_end)
@@ -249,6 +261,7 @@ def tables(
     if fmt not in FORMATS:
         raise FinsamError(f"format {fmt!r}: expected one of {', '.join(FORMATS)}")
     store = prepare_store(data, build_dir)
+    _print_notes(store)
     pop = population(store, level, name, year, period_end)
     threshold = 0 if unsuppressed else load_threshold()
     key = population_key(pop)
@@ -285,6 +298,7 @@ def audit(
     from finsam.protection.plan import information_loss, protect_pages
 
     store = prepare_store(data, build_dir)
+    _print_notes(store)
     runs = plan_runs(read_matrix(params), store, source=str(params))
     threshold = load_threshold(disclosure)
     protection = protect_pages(store, [r.key for r in runs], threshold)

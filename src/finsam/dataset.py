@@ -32,6 +32,7 @@ class Dataset:
     synthetic: bool = False
     description: str = ""
     extra: dict = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)  # how the files were read (encoding, …)
 
 
 def read_metadata(path: Path) -> dict:
@@ -52,6 +53,7 @@ def load_dataset(path: Path, reference_dir: Path = REFERENCE_DIR) -> Dataset:
     """Validate and parse the dataset at ``path``; raise :class:`InvalidDataset` on violations."""
     path = Path(path)
     raw, problems = read_raw_dataset(path)
+    notes = [note for table in raw.values() for note in table.notes]
     problems += check_tables(raw, reference_dir)
     if problems:
         raise InvalidDataset(str(path), sorted(problems, key=lambda v: (v.source, v.row or 0)))
@@ -63,6 +65,7 @@ def load_dataset(path: Path, reference_dir: Path = REFERENCE_DIR) -> Dataset:
         synthetic=bool(meta.get("synthetic", False)),
         description=str(meta.get("description", "")),
         extra={k: v for k, v in meta.items() if k not in ("synthetic", "description")},
+        notes=notes,
     )
 
 

@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import difflib
 import hashlib
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -27,6 +29,7 @@ class RawTable:
     name: str
     source: str
     frame: pd.DataFrame
+    notes: tuple[str, ...] = ()  # how the file was read, where that differs from the contract
 
 
 def read_raw_dataset(path: Path) -> tuple[dict[str, RawTable], list[Violation]]:
@@ -77,6 +80,78 @@ def _header_violations(source: str, header: list[str]) -> list[Violation]:
     return problems
 
 
+def _column_key(name: str) -> str:
+    return "".join(name.split()).casefold()
+
+
+def match_header(
+    table: str, source: str, header: list[str]
+) -> tuple[list[str], list[Violation], list[str]]:
+    """The header with contract columns matched case- and space-insensitively (``Kon`` and
+    ``Fodelsear`` are ``kon`` and ``fodelsear``), a violation for every other column that is a
+    near miss of a contract column the file lacks (``slut_datum`` for ``slutdatum``: reading on
+    would silently count wrong), and a note for each column left out."""
+    contract = [spec.name for spec in TABLES[table]]
+    by_key = {_column_key(c): c for c in contract}
+    names = [by_key.get(_column_key(name), name) for name in header]
+    missing = [c for c in contract if c not in names]
+    problems, notes = [], []
+    for original, name in zip(header, names, strict=True):
+        if name in contract or not name:
+            continue
+        near = _near_miss(name, missing)
+        if near:
+            problems.append(
+                Violation(
+                    source,
+                    1,
+                    original,
+                    original,
+                    f"the contract column {near} (rename the column: as it is, {near} would be "
+                    "read as empty)",
+                )
+            )
+        else:
+            notes.append(f"{source}: column {original!r} is not in the data contract; left out")
+    return names, problems, notes
+
+
+def _near_miss(name: str, candidates: list[str]) -> str | None:
+    key = _column_key(name).replace("_", "").replace("-", "")
+    plain = {c.replace("_", ""): c for c in candidates}
+    if key in plain:
+        return plain[key]
+    close = difflib.get_close_matches(key, list(plain), n=1, cutoff=0.8)
+    return plain[close[0]] if close else None
+
+
+_SEPARATORS = {",": "comma", ";": "semicolon", "\t": "tab"}
+
+
+def _decode(data: bytes) -> tuple[str | None, str | None]:
+    """The text of a CSV file and how it was read: UTF-8 (with or without BOM) or, failing that,
+    Windows-1252 (what Excel writes for "CSV" on Swedish Windows). ``(None, reason)`` if
+    neither."""
+    try:
+        return data.decode("utf-8-sig"), None
+    except UnicodeDecodeError:
+        pass
+    try:
+        return data.decode("cp1252"), "Windows-1252"
+    except UnicodeDecodeError as error:
+        line = data[: error.start].count(b"\n") + 1
+        return (
+            None,
+            f"line {line} holds byte 0x{data[error.start]:02X}, neither UTF-8 nor Windows-1252",
+        )
+
+
+def _separator(first_line: str) -> str:
+    """The separator the header row uses (the one giving it the most columns; comma on ties)."""
+    counts = {sep: len(next(csv.reader([first_line], delimiter=sep))) for sep in _SEPARATORS}
+    return max(_SEPARATORS, key=lambda sep: (counts[sep], sep == ","))
+
+
 def _read_csv_folder(folder: Path) -> tuple[dict[str, RawTable], list[Violation]]:
     tables: dict[str, RawTable] = {}
     problems: list[Violation] = []
@@ -84,24 +159,30 @@ def _read_csv_folder(folder: Path) -> tuple[dict[str, RawTable], list[Violation]
         file = folder / f"{name}.csv"
         source = file.name
         if not file.is_file():
-            problems.append(Violation(source, None, None, None, f"a file {name}.csv in {folder}"))
+            problems.append(Violation(source, None, None, None, _missing_file(folder, name)))
             continue
-        try:
-            text = file.read_bytes().decode("utf-8-sig")
-        except UnicodeDecodeError as error:
-            line = file.read_bytes()[: error.start].count(b"\n") + 1
+        text, encoding = _decode(file.read_bytes())
+        if text is None:
             problems.append(
                 Violation(
-                    source, line, None, repr(error.object[error.start : error.end]), "UTF-8 text"
+                    source, None, None, None, f"UTF-8 text (save it as 'CSV UTF-8'): {encoding}"
                 )
             )
             continue
-        records = list(csv.reader(text.splitlines()))
-        if not records:
+        notes = [f"{source}: read as Windows-1252, not UTF-8"] if encoding else []
+        lines = text.splitlines()
+        if not lines or not lines[0].strip():
             problems.append(Violation(source, 1, None, None, "a header row naming the columns"))
             continue
-        header = [cell.strip() for cell in records[0]]
-        problems += _header_violations(source, header)
+        separator = _separator(lines[0])
+        if separator != ",":
+            notes.append(f"{source}: columns separated by {_SEPARATORS[separator]}s, not commas")
+        records = list(csv.reader(lines, delimiter=separator))
+        header, header_problems, header_notes = match_header(
+            name, source, [cell.strip() for cell in records[0]]
+        )
+        problems += _header_violations(source, header) + header_problems
+        notes += header_notes
         rows: list[tuple[int, list[str]]] = []
         for number, cells in enumerate(records[1:], start=2):
             if not cells or all(not c.strip() for c in cells):
@@ -113,13 +194,25 @@ def _read_csv_folder(folder: Path) -> tuple[dict[str, RawTable], list[Violation]
                         number,
                         None,
                         f"{len(cells)} fields",
-                        f"{len(header)} comma-separated fields as in the header",
+                        f"{len(header)} {_SEPARATORS[separator]}-separated fields as in the header",
                     )
                 )
                 continue
             rows.append((number, cells))
-        tables[name] = RawTable(name, source, _frame(header, rows))
+        tables[name] = RawTable(name, source, _frame(header, rows), tuple(notes))
     return tables, problems
+
+
+def _missing_file(folder: Path, name: str) -> str:
+    """What a missing table file should be, naming a file that looks like it (``insatser
+    (1).csv``, ``Insatser.CSV``)."""
+    expected = f"a file {name}.csv in {folder}"
+    others = [p.name for p in folder.iterdir() if p.is_file()] if folder.is_dir() else []
+    keys = {re.sub(r"[^a-z]", "", Path(other).stem.casefold()): other for other in others}
+    near = keys.get(name) or next(
+        (keys[k] for k in difflib.get_close_matches(name, list(keys), n=1, cutoff=0.85)), None
+    )
+    return f"{expected} (found {near!r}: rename it to {name}.csv)" if near else expected
 
 
 def _cell_text(value: object) -> str:
@@ -158,14 +251,15 @@ def _read_workbook(file: Path) -> tuple[dict[str, RawTable], list[Violation]]:
             header = [_cell_text(c).strip() for c in first]
             while header and not header[-1]:
                 header.pop()
-            problems += _header_violations(source, header)
+            header, header_problems, notes = match_header(name, source, header)
+            problems += _header_violations(source, header) + header_problems
             rows = []
             for number, values in enumerate(records, start=2):
                 cells = [_cell_text(v) for v in values[: len(header)]]
                 cells += [""] * (len(header) - len(cells))
                 if any(c.strip() for c in cells):
                     rows.append((number, cells))
-            tables[name] = RawTable(name, source, _frame(header, rows))
+            tables[name] = RawTable(name, source, _frame(header, rows), tuple(notes))
     finally:
         workbook.close()
     return tables, problems

@@ -5,6 +5,7 @@ Each file's source is described in ``data/reference/SOURCES.md``.
 
 from __future__ import annotations
 
+import difflib
 import re
 from functools import cache
 from pathlib import Path
@@ -79,6 +80,18 @@ def resolve_kommun(value: str, reference_dir: Path = REFERENCE_DIR) -> str | Non
 
 
 _TRANSLIT = str.maketrans({"å": "a", "ä": "a", "ö": "o", "é": "e", "ü": "u"})
+
+
+def suggest_kommun(value: str, reference_dir: Path = REFERENCE_DIR) -> str | None:
+    """The kommun name closest to a value that names none (``Molndal`` → ``Mölndal``), if any is
+    close: same letters without diacritics, or a close spelling."""
+    names = sorted(set(_name_by_code(reference_dir).values()))
+    plain = {slugify(name): name for name in names}
+    wanted = slugify(_SUFFIX.sub("", _key(str(value))))
+    if wanted in plain:
+        return plain[wanted]
+    close = difflib.get_close_matches(wanted, list(plain), n=1, cutoff=0.8)
+    return plain[close[0]] if close else None
 
 
 def slugify(text: str) -> str:

@@ -46,6 +46,7 @@ def ingest(dataset: Dataset, store_path: Path, reference_dir: Path = REFERENCE_D
                 "synthetic": dataset.synthetic,
                 "description": dataset.description,
                 "finsam_version": __version__,
+                "reading_notes": dataset.notes,
                 **dataset.extra,
             }
             con.execute("CREATE TABLE meta (key VARCHAR, value VARCHAR)")

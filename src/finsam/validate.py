@@ -22,12 +22,22 @@ from finsam.paths import REFERENCE_DIR
 from finsam.rawdata import RawTable, read_raw_dataset
 
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+KOMMUN_COLUMNS = {spec.name for specs in TABLES.values() for spec in specs if spec.kind == "kommun"}
 
 
 def validate_dataset(path: Path, reference_dir: Path = REFERENCE_DIR) -> list[Violation]:
     """Every violation of the contract in the dataset at ``path`` (empty list: valid)."""
+    return check_dataset(path, reference_dir)[0]
+
+
+def check_dataset(
+    path: Path, reference_dir: Path = REFERENCE_DIR
+) -> tuple[list[Violation], list[str]]:
+    """Every violation of the dataset at ``path`` and the notes on how its files were read
+    (encoding, separator, columns left out)."""
     tables, problems = read_raw_dataset(Path(path))
-    return sorted(problems + check_tables(tables, reference_dir), key=_order)
+    notes = [note for table in tables.values() for note in table.notes]
+    return sorted(problems + check_tables(tables, reference_dir), key=_order), notes
 
 
 def _order(v: Violation) -> tuple:
@@ -97,11 +107,13 @@ def _column_rules(table: RawTable, reference_dir: Path) -> list[Violation]:
     try:
         schema_for(table.name, reference_dir).validate(table.frame, lazy=True)
     except pa.errors.SchemaErrors as errors:
-        return [_from_failure(table, case) for case in errors.failure_cases.itertuples()]
+        return [
+            _from_failure(table, case, reference_dir) for case in errors.failure_cases.itertuples()
+        ]
     return []
 
 
-def _from_failure(table: RawTable, case) -> Violation:
+def _from_failure(table: RawTable, case, reference_dir: Path) -> Violation:
     if case.check == "column_in_dataframe":
         return Violation(
             table.source,
@@ -115,6 +127,10 @@ def _from_failure(table: RawTable, case) -> Violation:
     expected = (
         "a value (this column is required)" if case.check == "not_nullable" else str(case.check)
     )
+    if case.column in KOMMUN_COLUMNS and value:
+        suggestion = reference.suggest_kommun(value, reference_dir)
+        if suggestion:
+            expected += f"; did you mean {suggestion}?"
     return Violation(table.source, row, str(case.column), value, expected)
 
 
