@@ -135,3 +135,31 @@ def test_bad_level_and_name_are_clear_errors(tmp_path):
     )
     assert done.returncode == 1 and "'Atlantis' is neither" in done.stderr
     assert "Traceback" not in done.stderr
+
+
+@pytest.mark.parametrize(
+    ("given", "message"),
+    [
+        ("4/1/2023", "--period-end '4/1/2023': expected a date YYYY-MM-DD from 2022-01-01 to "),
+        ("20230104", "--period-end '20230104': expected a date YYYY-MM-DD"),
+        ("2023-01-04T00:00", "--period-end '2023-01-04T00:00': expected a date YYYY-MM-DD"),
+        ("2023-13-01", "--period-end '2023-13-01': expected a date YYYY-MM-DD"),
+        ("2024-01-04", "--period-end 2024-01-04: outside the reporting window of 2022; expected "
+         "a date YYYY-MM-DD from 2022-01-01 to 2023-03-31"),
+    ],
+)  # fmt: skip
+def test_period_end_is_a_strict_iso_date_within_the_reporting_window(tmp_path, given, message):
+    done = forbund_tables(tmp_path, tmp_path / "out", "--period-end", given)
+    assert done.returncode == 1
+    assert message in done.stderr
+    assert "Traceback" not in done.stderr and not (tmp_path / "out").exists()
+
+
+def test_period_end_after_the_year_counts_ongoing_on_that_day(tmp_path):
+    out = tmp_path / "out"
+    done = forbund_tables(tmp_path, out, "--period-end", "2023-01-04", "--unsuppressed")
+    assert done.returncode == 0, done.stderr
+    flow = pd.read_csv(next(out.rglob("deltagarflode*.csv"))).set_index(["kategori", "kon"])
+    # Small dataset 2022 (fixture README): D02, D05 and D06 ongoing on 31 December; D06 ended on
+    # 3 January 2023, so on 4 January only D02 and D05 are.
+    assert flow.loc[("pagaende", "totalt"), "antal"] == 2

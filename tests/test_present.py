@@ -95,7 +95,10 @@ def test_flow_text_states_the_hand_worked_numbers():
     assert "(3 kvinnor och 2 män)" in text
     assert "3 deltagare har tillkommit under året (2 kvinnor och 1 man)" in text
     assert "2 har avslutats (1 kvinna och 1 man)" in text
-    assert "3 pågick vid periodens slut" in text
+    assert "3 pågick vid periodens slut (31 december 2022)." in text
+    day = dt.date(2023, 1, 4)
+    on_4_january = prose.flow_summary(flows.participant_flow(part, 2022, day), 2022, period_end=day)
+    assert "pågick vid periodens slut (4 januari 2023)." in on_4_january
     assert "Därutöver har 1 kvinna och 0 män registrerats anonymt." in text
     assert "I volyminsatser har 2 deltagare registrerats." in text
     molndal = prose.flow_summary(
@@ -138,5 +141,5 @@ def test_flow_text_without_a_gender_split():
     assert text == (
         "Under perioden januari till och med december 2022 har 3 deltagare (varav 2 unika) "
         "skrivna i Mölndal registrerats med personuppgifter. 2 deltagare har tillkommit under "
-        "året, 2 har avslutats och 1 pågick vid periodens slut."
+        "året, 2 har avslutats och 1 pågick vid periodens slut (31 december 2022)."
     )

@@ -191,7 +191,12 @@ def run(
         str | None,
         typer.Option(help="Förbund name (default: the only one, or the kommun's förbund)."),
     ] = None,
-    period_end: Annotated[str | None, typer.Option(help="Date for 'pågående', YYYY-MM-DD.")] = None,
+    period_end: Annotated[
+        str | None,
+        typer.Option(
+            help="Date for 'pågående', YYYY-MM-DD, from 1 January of the year to 31 March after."
+        ),
+    ] = None,
     data: DataOption = paths.EXAMPLE_DATASET,
     site: Annotated[
         Path, typer.Option("--out", help="Folder of the one-page site.")
@@ -207,6 +212,7 @@ def run(
     the site's page hides."""
     from finsam.build import build_pages, prepare_store
     from finsam.matrix import Run, plan_runs, read_matrix
+    from finsam.periods import parse_period_end
     from finsam.population import kommun_code
     from finsam.reference import kommun_name
 
@@ -214,6 +220,7 @@ def run(
         raise FinsamError(f"report kind {kind!r}: expected riket, forbund or kommun")
     if kind == "kommun" and not kommun:
         raise FinsamError("a kommun report needs --kommun (name or SCB code)")
+    period_end = parse_period_end(period_end, year)
     store = prepare_store(data, build_dir)
     _print_notes(store)
     code = kommun_code(kommun) if kommun else None
@@ -243,7 +250,12 @@ def tables(
         bool,
         typer.Option("--unsuppressed", help="Internal use only: publish small counts unprotected."),
     ] = False,
-    period_end: Annotated[str | None, typer.Option(help="Date for 'pågående', YYYY-MM-DD.")] = None,
+    period_end: Annotated[
+        str | None,
+        typer.Option(
+            help="Date for 'pågående', YYYY-MM-DD, from 1 January of the year to 31 March after."
+        ),
+    ] = None,
     build_dir: BuildDirOption = paths.DEFAULT_BUILD_DIR,
     params: ParamsOption = paths.PARAMS_DIR / "site.yml",
 ):
@@ -254,12 +266,14 @@ def tables(
     from finsam.execute import source_fingerprint
     from finsam.export import FORMATS, export_tables
     from finsam.matrix import plan_runs, read_matrix
+    from finsam.periods import parse_period_end
     from finsam.population import population
     from finsam.protection.plan import protected_page, read_mask, site_mask
     from finsam.protection.publication import population_key
 
     if fmt not in FORMATS:
         raise FinsamError(f"format {fmt!r}: expected one of {', '.join(FORMATS)}")
+    period_end = parse_period_end(period_end, year)
     store = prepare_store(data, build_dir)
     _print_notes(store)
     pop = population(store, level, name, year, period_end)

@@ -85,7 +85,11 @@ def report_page(
             tables["remisser_remittent"], pop.year, last, kommun_name=kommun, subject=subject
         ),
         flow_text=prose.flow_summary(
-            tables["deltagarflode"], pop.year, kommun_name=kommun, subject=subject
+            tables["deltagarflode"],
+            pop.year,
+            kommun_name=kommun,
+            subject=subject,
+            period_end=pop.period_end,
         ),
         structural_text=(
             prose.structural_summary(tables["struktur"], pop.year) if "struktur" in tables else ""

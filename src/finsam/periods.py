@@ -6,6 +6,32 @@ import datetime as dt
 
 import pandas as pd
 
+from finsam.errors import FinsamError
+
+# A period may end within its year (a part of the year) or up to the end of the first quarter
+# after it (the extraction date of a yearly report, e.g. 4 January).
+LAST_PERIOD_END = (3, 31)
+
+
+def parse_period_end(text: str | None, year: int, option: str = "--period-end") -> str | None:
+    """``text`` as an ISO date (``YYYY-MM-DD``) between 1 January of ``year`` and 31 March of the
+    year after; any other form or date is an error naming ``option`` and the window."""
+    if text is None:
+        return None
+    first, last = dt.date(year, 1, 1), dt.date(year + 1, *LAST_PERIOD_END)
+    window = f"a date YYYY-MM-DD from {first.isoformat()} to {last.isoformat()}"
+    try:
+        day = dt.date.fromisoformat(text) if len(text) == 10 else None
+    except ValueError:
+        day = None
+    if day is None:
+        raise FinsamError(f"{option} {text!r}: expected {window} (year {year})")
+    if not first <= day <= last:
+        raise FinsamError(
+            f"{option} {text}: outside the reporting window of {year}; expected {window}"
+        )
+    return day.isoformat()
+
 
 def year_bounds(year: int) -> tuple[pd.Timestamp, pd.Timestamp]:
     """First and last day of ``year``."""

@@ -6,6 +6,8 @@ so the prose never discloses what a table hides.
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pandas as pd
 
 from finsam.present import count_text, swedish_date
@@ -41,7 +43,11 @@ def _positive(value) -> bool:
 
 
 def flow_summary(
-    flow: pd.DataFrame, year: int, kommun_name: str | None = None, subject: str = "förbundet"
+    flow: pd.DataFrame,
+    year: int,
+    kommun_name: str | None = None,
+    subject: str = "förbundet",
+    period_end: dt.date | None = None,
 ) -> str:
     """Seed 000's paragraph: "Under perioden januari till och med december 2022 har förbundet
     registrerat 238 deltagare (varav 209 unika) …"; for a kommun, the participants living there."""
@@ -58,7 +64,8 @@ def flow_summary(
         f"{_women_men(flow, 'samtliga')}. "
         f"{count_text(c('nya'))} deltagare har tillkommit under året{_women_men(flow, 'nya')}, "
         f"{count_text(c('avslutade'))} har avslutats{_women_men(flow, 'avslutade')} och "
-        f"{count_text(c('pagaende'))} pågick vid periodens slut."
+        f"{count_text(c('pagaende'))} pågick vid periodens slut "
+        f"({swedish_date(period_end or dt.date(year, 12, 31))})."
     )
     if _positive(c("anonyma")):
         who = _split(flow, "anonyma") or _n(c("anonyma"), "deltagare", "deltagare")
