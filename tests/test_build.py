@@ -109,6 +109,44 @@ def test_unknown_forbund_in_the_matrix_is_a_clear_error(tmp_path):
     assert not (tmp_path / "s").exists()
 
 
+def test_a_kommun_outside_the_forbund_is_refused_before_any_page_runs(tmp_path):
+    matrix = tmp_path / "m.yml"
+    matrix.write_text(
+        "years: [2022]\nforbund:\n  - name: Samordningsförbundet Insjöriket\n"
+        "    kommuner: [Mölndal, Göteborg]\n",
+        encoding="utf-8",
+    )
+    build = finsam(
+        "build", "--data", str(SMALL), "--out", str(tmp_path / "s"), "--build-dir",
+        str(tmp_path / "b"), "--params", str(matrix),
+    )  # fmt: skip
+    members = (
+        "its members: Härryda (1401), Partille (1402), Lerum (1441), Mölndal (1481), "
+        "Alingsås (1489)"
+    )
+    assert build.returncode == 1
+    assert (
+        f"kommun Göteborg (1480) is not a member of Samordningsförbundet Insjöriket; {members}"
+        in build.stderr
+    )
+    assert not (tmp_path / "s").exists() and not (tmp_path / "b" / "runs").exists()
+    single = finsam(
+        "run", "kommun", "--year", "2022", "--kommun", "Göteborg", "--data", str(SMALL),
+        "--build-dir", str(tmp_path / "b2"), "--out", str(tmp_path / "one"),
+    )  # fmt: skip
+    assert single.returncode == 1 and members in single.stderr
+    assert "Traceback" not in single.stderr and not (tmp_path / "b2" / "runs").exists()
+    misspelt = finsam(
+        "run", "kommun", "--year", "2022", "--kommun", "Molndal", "--data", str(SMALL),
+        "--build-dir", str(tmp_path / "b3"),
+    )  # fmt: skip
+    assert misspelt.returncode == 1
+    assert (
+        "kommun 'Molndal' is neither an SCB kommunkod nor a kommun name; did you mean Mölndal?"
+        in (misspelt.stderr)
+    )
+
+
 def test_protected_pages_hide_the_small_counts(built):
     root, _ = built
     page = (root / "site" / "kommun/2022/molndal.html").read_text(encoding="utf-8")

@@ -213,7 +213,7 @@ def run(
     from finsam.build import build_pages, prepare_store
     from finsam.matrix import Run, plan_runs, read_matrix
     from finsam.periods import parse_period_end
-    from finsam.population import kommun_code
+    from finsam.population import kommun_code, member_code
     from finsam.reference import kommun_name
 
     if kind not in ("riket", "forbund", "kommun"):
@@ -225,6 +225,8 @@ def run(
     _print_notes(store)
     code = kommun_code(kommun) if kommun else None
     forbund = "" if kind == "riket" else forbund or _forbund_for(store, code)
+    if code is not None:
+        member_code(store, forbund, code)
     one = Run(kind, year, forbund, code, kommun_name(code) if code else None, period_end)
     _warn_if_unprotected(disclosure)
     site_runs = plan_runs(read_matrix(params), store, source=str(params))
@@ -348,12 +350,20 @@ def _warn_if_unprotected(disclosure: Path) -> None:
 
 
 def _forbund_for(store, code: str | None) -> str:
+    """The förbund in the data that ``code`` is a member of (the only förbund without one)."""
+    from finsam.reference import kommun_name
+
     in_data = store.forbund_in_data()
     if code is not None:
         members = store.table("forbund_medlemmar")
         hits = [f for f in members.loc[members["kommunkod"] == code, "forbund"] if f in in_data]
         if hits:
             return hits[0]
+        if len(in_data) > 1:
+            raise FinsamError(
+                f"kommun {kommun_name(code)} ({code}) is not a member of a förbund in the data "
+                f"({', '.join(in_data)}); a page for it would count nobody"
+            )
     if len(in_data) == 1:
         return in_data[0]
     raise FinsamError("several förbund in the data; say which with --forbund")

@@ -97,7 +97,7 @@ def read_matrix(path: Path) -> dict:
 
 def plan_runs(matrix: dict, store: Store, source: str = "run matrix") -> list[Run]:
     """Every run the matrix asks for, resolved against the data in ``store``."""
-    from finsam.population import kommun_code, members_of
+    from finsam.population import member_code, members_of
 
     in_data = store.forbund_in_data()
     years = store.years_in_data() if matrix["years"] == "auto" else matrix["years"]
@@ -121,7 +121,9 @@ def plan_runs(matrix: dict, store: Store, source: str = "run matrix") -> list[Ru
         wanted = entry.get("kommuner", "auto") if isinstance(entry, dict) else "auto"
         try:
             codes = (
-                members_of(store, forbund) if wanted == "auto" else [kommun_code(k) for k in wanted]
+                members_of(store, forbund)
+                if wanted == "auto"
+                else [member_code(store, forbund, k) for k in wanted]
             )
         except FinsamError as error:
             raise FinsamError(f"{source}: {error}") from None

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from finsam.errors import FinsamError
-from finsam.reference import resolve_kommun
+from finsam.reference import kommun_name, resolve_kommun, suggest_kommun
 from finsam.store import Store
 
 LEVELS = ("riket", "forbund", "kommun")
@@ -47,7 +47,22 @@ def kommun_code(value: str) -> str:
     """SCB kommunkod of a kommun code or name; a clear error if it names no kommun."""
     code = resolve_kommun(str(value)) if value else None
     if code is None:
-        raise FinsamError(f"kommun {value!r} is neither an SCB kommunkod nor a kommun name")
+        near = suggest_kommun(str(value)) if value else None
+        hint = f"; did you mean {near}?" if near else ""
+        raise FinsamError(f"kommun {value!r} is neither an SCB kommunkod nor a kommun name{hint}")
+    return code
+
+
+def member_code(store: Store, forbund: str, value: str) -> str:
+    """SCB kommunkod of a kommun that is a member of ``forbund``; an error naming the members
+    otherwise (a page for a kommun outside the förbund would count nobody)."""
+    code = kommun_code(value)
+    members = members_of(store, forbund)
+    if code not in members:
+        raise FinsamError(
+            f"kommun {kommun_name(code)} ({code}) is not a member of {forbund}; its members: "
+            + ", ".join(f"{kommun_name(c)} ({c})" for c in members)
+        )
     return code
 
 
