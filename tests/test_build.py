@@ -3,6 +3,7 @@ and the notebooks' own defaults."""
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import nbformat
@@ -218,3 +219,40 @@ def test_notebooks_run_top_to_bottom_with_their_defaults(name):
     assert all(
         not c.get("outputs") or all(o.output_type != "error" for o in c.outputs) for c in nb.cells
     )
+
+
+def test_pages_are_made_only_for_the_years_the_dataset_reports_on(tmp_path):
+    # The embedded example starts with participations carried over from 2016–2018 (so that 2019
+    # has its ongoing ones); its first referral is from 2019 and its last start from 2022.
+    example = prepare_store(EXAMPLE_DATASET, tmp_path / "example")
+    assert example.reporting_years() == [2019, 2020, 2021, 2022]
+    for args in (
+        ("run", "kommun", "--year", "2015", "--kommun", "Mölndal"),
+        ("run", "forbund", "--year", "2030"),
+        ("tables", "--level", "forbund", "--name", "Samordningsförbundet Insjöriket",
+         "--year", "2016", "--out", str(tmp_path / "t")),
+    ):  # fmt: skip
+        done = finsam(*args, "--build-dir", str(tmp_path / "b"))
+        assert done.returncode == 1, args
+        assert "the dataset reports on the years 2019–2022" in done.stderr
+        assert "Traceback" not in done.stderr
+    assert not (tmp_path / "b" / "runs").exists() and not (tmp_path / "t").exists()
+    # The small dataset: first referral 30 December 2021, last start 2 January 2023.
+    assert prepare_store(SMALL, tmp_path / "small").reporting_years() == [2021, 2022, 2023]
+    declared = tmp_path / "declared"
+    shutil.copytree(SMALL, declared)
+    meta = declared / "dataset.yml"
+    meta.write_text(meta.read_text(encoding="utf-8") + "years: [2022]\n", encoding="utf-8")
+    assert prepare_store(declared, tmp_path / "d").reporting_years() == [2022]
+    matrix = tmp_path / "m.yml"
+    matrix.write_text("years: [2021, 2022]\nforbund: auto\n", encoding="utf-8")
+    build = finsam(
+        "build", "--data", str(declared), "--params", str(matrix), "--out", str(tmp_path / "s"),
+        "--build-dir", str(tmp_path / "b2"),
+    )  # fmt: skip
+    assert build.returncode == 1
+    assert f"{matrix}: year 2021: the dataset reports on the years 2022" in build.stderr
+    meta.write_text("years: 2022\n", encoding="utf-8")
+    bad = finsam("validate", str(declared))
+    assert bad.returncode == 1
+    assert "'years' 2022: expected a list of years like [2021, 2022]" in bad.stderr

@@ -223,13 +223,14 @@ def run(
     period_end = parse_period_end(period_end, year)
     store = prepare_store(data, build_dir)
     _print_notes(store)
+    store.check_year(year)
     code = kommun_code(kommun) if kommun else None
     forbund = "" if kind == "riket" else forbund or _forbund_for(store, code)
     if code is not None:
         member_code(store, forbund, code)
     one = Run(kind, year, forbund, code, kommun_name(code) if code else None, period_end)
     _warn_if_unprotected(disclosure)
-    site_runs = plan_runs(read_matrix(params), store, source=str(params))
+    site_runs = plan_runs(read_matrix(params), store, source=str(params), reported_only=True)
     result = build_pages(
         store, [one], site, build_dir, renderer, 1, _progress, disclosure, protect_with=site_runs
     )
@@ -278,10 +279,11 @@ def tables(
     period_end = parse_period_end(period_end, year)
     store = prepare_store(data, build_dir)
     _print_notes(store)
+    store.check_year(year)
     pop = population(store, level, name, year, period_end)
     threshold = 0 if unsuppressed else load_threshold()
     key = population_key(pop)
-    site_runs = plan_runs(read_matrix(params), store, source=str(params))
+    site_runs = plan_runs(read_matrix(params), store, source=str(params), reported_only=True)
     keys = [key, *(r.key for r in site_runs)]
     mask = site_mask(store, keys, threshold, build_dir / "protection", source_fingerprint())
     fingerprint = store.meta()["fingerprint"]

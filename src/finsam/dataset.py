@@ -46,6 +46,11 @@ def read_metadata(path: Path) -> dict:
         raise FinsamError(f"{file}: not valid YAML ({error})") from None
     if not isinstance(data, dict):
         raise FinsamError(f"{file}: expected a mapping such as 'synthetic: true'")
+    years = data.get("years")
+    if years is not None and not (
+        isinstance(years, list) and years and all(isinstance(y, int) for y in years)
+    ):
+        raise FinsamError(f"{file}: 'years' {years!r}: expected a list of years like [2021, 2022]")
     return data
 
 

@@ -95,14 +95,22 @@ def read_matrix(path: Path) -> dict:
     return data
 
 
-def plan_runs(matrix: dict, store: Store, source: str = "run matrix") -> list[Run]:
-    """Every run the matrix asks for, resolved against the data in ``store``."""
+def plan_runs(
+    matrix: dict, store: Store, source: str = "run matrix", *, reported_only: bool = False
+) -> list[Run]:
+    """Every run the matrix asks for, resolved against the data in ``store``. A year the
+    dataset does not report on is an error, or with ``reported_only`` left out (for the site a
+    single page is protected with, which may have been written for another dataset)."""
     from finsam.population import member_code, members_of
 
     in_data = store.forbund_in_data()
-    years = store.years_in_data() if matrix["years"] == "auto" else matrix["years"]
+    years = store.reporting_years() if matrix["years"] == "auto" else matrix["years"]
     if not isinstance(years, list) or not all(isinstance(y, int) for y in years):
         raise FinsamError(f"{source}: 'years' must be 'auto' or a list of years, got {years!r}")
+    if reported_only:
+        years = [y for y in years if y in store.reporting_years()]
+    for year in years:
+        store.check_year(year, f"{source}: year")
     entries = matrix["forbund"]
     if entries == "auto":
         entries = [{"name": name, "kommuner": "auto"} for name in in_data]

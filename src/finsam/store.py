@@ -17,6 +17,7 @@ import pandas as pd
 
 from finsam import __version__, reference
 from finsam.dataset import Dataset
+from finsam.errors import FinsamError
 from finsam.paths import NATIONAL_DIR, REFERENCE_DIR
 
 STORE_FILE = "store.duckdb"
@@ -124,12 +125,32 @@ class Store:
         )
         return rows["forbund"].tolist()
 
-    def years_in_data(self) -> list[int]:
-        """Years with any participation active or referral received, ascending."""
-        rows = self._query(
-            "SELECT DISTINCT year(datum) AS y FROM remisser UNION "
-            "SELECT DISTINCT year(startdatum) FROM deltaganden UNION "
-            "SELECT DISTINCT year(slutdatum) FROM deltaganden WHERE slutdatum IS NOT NULL "
-            "ORDER BY 1"
-        )
-        return [int(y) for y in rows["y"]]
+    def reporting_years(self) -> list[int]:
+        """The years the dataset reports on, ascending: ``years`` in its ``dataset.yml`` if
+        given; otherwise from the first year in which a referral was received (in a dataset
+        without referrals: a participation started) to the last year with a referral or a
+        start. Ends alone (up to the extraction date) make no year, nor do participations
+        carried over from before the first year to give it its ongoing ones."""
+        declared = self.meta().get("years")
+        if declared:
+            return sorted(int(y) for y in declared)
+        row = self._query(
+            "SELECT (SELECT min(year(datum)) FROM remisser) AS first_referral, "
+            "(SELECT min(year(startdatum)) FROM deltaganden) AS first_start, "
+            "greatest((SELECT max(year(datum)) FROM remisser), "
+            "(SELECT max(year(startdatum)) FROM deltaganden)) AS last"
+        ).iloc[0]
+        first = row["first_referral"] if pd.notna(row["first_referral"]) else row["first_start"]
+        if pd.isna(first) or pd.isna(row["last"]):
+            return []
+        return list(range(int(first), int(row["last"]) + 1))
+
+    def check_year(self, year: int, what: str = "--year") -> None:
+        """A clear error unless ``year`` is one the dataset reports on."""
+        years = self.reporting_years()
+        if year not in years:
+            span = "–".join(dict.fromkeys(str(y) for y in (years[:1] + years[-1:]))) or "none"
+            raise FinsamError(
+                f"{what} {year}: the dataset reports on the years {span} "
+                "(set 'years' in its dataset.yml to choose others)"
+            )

@@ -35,6 +35,9 @@ def check_dataset(
 ) -> tuple[list[Violation], list[str]]:
     """Every violation of the dataset at ``path`` and the notes on how its files were read
     (encoding, separator, columns left out)."""
+    from finsam.dataset import read_metadata  # its dataset.yml, checked (raises if invalid)
+
+    read_metadata(Path(path))
     tables, problems = read_raw_dataset(Path(path))
     notes = [note for table in tables.values() for note in table.notes]
     return sorted(problems + check_tables(tables, reference_dir), key=_order), notes
