@@ -19,6 +19,7 @@ from finsam.present import (
     swedish_int,
     swedish_percent,
 )
+from finsam.show import nothing_to_draw
 
 SMALL = Path(__file__).parent / "fixtures" / "small"
 
@@ -143,3 +144,23 @@ def test_flow_text_without_a_gender_split():
         "skrivna i Mölndal registrerats med personuppgifter. 2 deltagare har tillkommit under "
         "året, 2 har avslutats och 1 pågick vid periodens slut (31 december 2022)."
     )
+
+
+def test_a_chart_with_nothing_to_draw_says_why():
+    """All zeros is not protection: only a chart whose counts are hidden says so."""
+
+    def table(antal: list, hidden: list[bool]) -> pd.DataFrame:
+        return pd.DataFrame(
+            {"kategori": ["a", "b"], "kon": "totalt", "antal": antal, "undertryckt": hidden}
+        )
+
+    zeros = table([0, 0], [False, False])
+    assert nothing_to_draw(zeros, "Remisser 2022") == (
+        'Diagrammet "Remisser 2022" visas inte: alla antal är 0.'
+    )
+    protected = table([0, pd.NA], [False, True])
+    assert nothing_to_draw(protected, "Remisser 2022") == (
+        'Diagrammet "Remisser 2022" visas inte: det finns inga visade antal att rita '
+        "(små antal är skyddade)."
+    )
+    assert nothing_to_draw(table([0, 7], [False, False]), "Remisser 2022") is None

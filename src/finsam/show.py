@@ -111,16 +111,24 @@ def chart(
     title = f"{_title(page, table_id)} {page.year}"
     if second is not None:
         title += f" – {spec.second_labels.get(second, second)}"
-    if not (data["antal"].fillna(0) > 0).any():
-        display(
-            HTML(
-                f'<p class="finsam-legend">Diagrammet "{html.escape(title)}" visas inte: '
-                "det finns inga visade antal att rita (små antal är skyddade).</p>"
-            )
-        )
+    note = nothing_to_draw(data, title)
+    if note:
+        display(HTML(f'<p class="finsam-legend">{html.escape(note)}</p>'))
         return
     fig = charts.grouped_bars(data, labels, title, horizontal=horizontal)
     _figure(fig, alt_text(data, labels, title))
+
+
+def nothing_to_draw(data: pd.DataFrame, title: str) -> str | None:
+    """Why a chart of a protected table is left out, or ``None`` if it has a bar to draw: every
+    count 0, or no count shown because the small ones are protected."""
+    if (data["antal"].fillna(0) > 0).any():
+        return None
+    if data["undertryckt"].any():
+        reason = "det finns inga visade antal att rita (små antal är skyddade)"
+    else:
+        reason = "alla antal är 0"
+    return f'Diagrammet "{title}" visas inte: {reason}.'
 
 
 def _figure(fig, alt: str) -> None:
