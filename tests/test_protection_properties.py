@@ -637,3 +637,32 @@ def test_a_witness_found_among_the_nearest_cells_certifies_a_cell(monkeypatch) -
     found = intervals(values, hidden, relations, only=[a], stop_when_passing=True)
     assert decisions == ["witness"]
     assert (found[a].low, found[a].high) == (5, 8)
+
+
+@pytest.mark.parametrize("batches", [0, 20])
+def test_a_cell_whose_linear_bound_is_not_reached_by_whole_numbers(monkeypatch, batches) -> None:
+    """Four sums over five hidden cells (true 6, 6, 4, 3, 9). The linear program lets cell 0
+    reach 9 (= 6 + 3), but no whole-numbered solution does (its largest is 8): the quick audit
+    must then look at the cell's least value before it calls the cell failing or passing, and
+    agree with the exact intervals."""
+    values = np.array([6, 6, 4, 3, 9, 28, 2, 8, 16])
+    rows = [  # coefficients of cells 0–4, then the shown sum
+        ([1, 1, 1, 1, 1], 5),
+        ([-1, 0, -1, 1, 1], 6),
+        ([0, 1, -1, -1, 1], 7),
+        ([1, 1, 1, 0, 0], 8),
+    ]
+    relations = [
+        Relation(
+            tuple(c for c, a in enumerate(row) if a == 1),
+            (*(c for c, a in enumerate(row) if a == -1), total),
+        )
+        for row, total in rows
+    ]
+    hidden = np.array([True] * 5 + [False] * 4)
+    monkeypatch.setattr(audit, "_BATCHES", batches)
+    expected = reference_intervals(values, hidden, relations)
+    assert expected[0] == (2, 8)  # by the brute-force reference
+    quick = intervals(values, hidden, relations, stop_when_passing=True, exact=False)
+    for c, (low, high) in expected.items():
+        assert quick[c].passes == (high - low >= MIN_WIDTH)

@@ -283,6 +283,16 @@ def _group_intervals(
                 if not exact and seen_low[j] == hidden_min:  # at most target − 1
                     out[cell] = Interval(cell, hidden_min, target - 1)
                     continue
+                if not exact:  # at most target − 1: does the least value leave room?
+                    least, point = _optimum(highs, n, highspy.ObjSense.kMinimize, j, integer=False)
+                    harvest(point)
+                    least = math.ceil(least - _INTEGRAL)
+                    if cell not in out and target - 1 - least < MIN_WIDTH:
+                        out[cell] = Interval(cell, least, target - 1)
+                    if cell not in out:
+                        harvest(_integer_point_with(highs, n, j, hidden_min, seen_high[j] - 3))
+                    if cell in out:
+                        continue
             elif not exact and bound - hidden_min < MIN_WIDTH:  # fails whatever its least value
                 out[cell] = Interval(cell, hidden_min, math.floor(bound + _INTEGRAL))
                 continue
@@ -436,17 +446,21 @@ def _batch_point(highs, n: int, sense) -> np.ndarray | None:
         )
 
 
-def _integer_point_with(highs, n: int, j: int, low: float) -> np.ndarray | None:
-    """A whole-numbered solution with column ``j`` at least ``low``, or ``None`` if there is
-    none (the model's objective and bounds are restored)."""
+def _integer_point_with(
+    highs, n: int, j: int, low: float, high: float = math.inf
+) -> np.ndarray | None:
+    """A whole-numbered solution with column ``j`` from ``low`` to ``high``, or ``None`` if there
+    is none (the model's objective and bounds are restored)."""
     import highspy
 
     lower, upper = _column_bounds(highs, j)
+    if high < low:
+        return None
     costs = np.zeros(n)
     costs[j] = 1.0
     every = np.arange(n, dtype=np.int32)
     highs.changeColsCost(n, every, np.zeros(n))
-    highs.changeColBounds(j, low, upper)
+    highs.changeColBounds(j, low, min(upper, high))
     highs.changeColsIntegrality(n, every, np.full(n, highspy.HighsVarType.kInteger, np.uint8))
     try:
         highs.run()
