@@ -340,3 +340,11 @@ def test_cli_validate_exit_codes_and_no_traceback(dataset):
     missing = finsam("validate", str(dataset / "nowhere"))
     assert missing.returncode == 1 and "no such dataset" in missing.stderr
     assert "Traceback" not in missing.stderr
+
+
+def test_version_names_the_package_and_the_contract():
+    from finsam import __version__
+
+    done = finsam("--version")
+    assert done.returncode == 0
+    assert done.stdout.strip() == f"finsam {__version__} (data contract version 1)"

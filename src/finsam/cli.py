@@ -27,6 +27,27 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 out = Console(highlight=False, soft_wrap=True)
+
+
+def _show_version(value: bool) -> None:
+    if value:
+        from finsam import __version__
+        from finsam.contract import CONTRACT_VERSION
+
+        out.print(f"finsam {__version__} (data contract version {CONTRACT_VERSION})")
+        raise typer.Exit()
+
+
+@app.callback()
+def _options(
+    version: Annotated[
+        bool,
+        typer.Option("--version", callback=_show_version, is_eager=True, help="Show the version."),
+    ] = False,
+) -> None:
+    """Reproducible follow-up reports for samordningsförbund (Finsam)."""
+
+
 err = Console(stderr=True, highlight=False, soft_wrap=True)
 
 DataOption = Annotated[Path, typer.Option("--data", help="Dataset: folder of CSV files or .xlsx.")]
@@ -95,6 +116,7 @@ def user_errors(command):
 @user_errors
 def validate(dataset: Annotated[Path, typer.Argument(help="Folder of CSV files or .xlsx file.")]):
     """Check a dataset against the data contract; list every violation (exit 1 if any)."""
+    from finsam.contract import CONTRACT_VERSION
     from finsam.validate import check_dataset
 
     violations, notes = check_dataset(dataset)
@@ -102,7 +124,7 @@ def validate(dataset: Annotated[Path, typer.Argument(help="Folder of CSV files o
         out.print(f"[yellow]note:[/yellow] {note}")
     if violations:
         raise InvalidDataset(str(dataset), violations)
-    out.print(f"{dataset}: valid (data contract version 1)")
+    out.print(f"{dataset}: valid (data contract version {CONTRACT_VERSION})")
 
 
 class Scale(StrEnum):

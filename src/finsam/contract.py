@@ -12,6 +12,8 @@ from typing import Literal
 
 from finsam import codes
 
+CONTRACT_VERSION = 1
+
 Kind = Literal["text", "code", "codes", "date", "year", "count", "kommun"]
 
 
