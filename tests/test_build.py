@@ -13,6 +13,7 @@ from nbclient import NotebookClient
 
 from finsam.build import build_site, prepare_store
 from finsam.paths import DEFAULT_BUILD_DIR, EXAMPLE_DATASET, NOTEBOOK_DIR
+from finsam.store import Store
 
 SMALL = Path(__file__).parent / "fixtures" / "small"
 MATRIX = """years: [2022]
@@ -256,3 +257,25 @@ def test_pages_are_made_only_for_the_years_the_dataset_reports_on(tmp_path):
     bad = finsam("validate", str(declared))
     assert bad.returncode == 1
     assert "'years' 2022: expected a list of years like [2021, 2022]" in bad.stderr
+
+
+def test_each_dataset_has_its_own_store_and_the_notebooks_keep_the_site_builds(built, tmp_path):
+    """After a build of one dataset, exporting tables of another never replaces the first's
+    store, and the notebooks' default store stays the one the site was built from."""
+    root, first = built
+    build = root / "build"
+    default = build / "store.duckdb"
+    assert default.is_symlink() and Store(default).meta()["description"].startswith("Handgjorda")
+    done = finsam(
+        "tables", "--level", "forbund", "--name", "Samordningsförbundet Insjöriket", "--year",
+        "2022", "--out", str(tmp_path / "t"), "--build-dir", str(build),
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    stores = sorted(p.name for p in (build / "stores").iterdir() if p.suffix == ".duckdb")
+    assert len(stores) == 2 and stores[0].startswith("example-") and stores[1].startswith("small-")
+    assert Store(default).meta()["description"].startswith("Handgjorda")  # untouched
+    assert Store(first.store).meta()["synthetic"] is True
+    # An unchanged dataset reuses its store: nothing is ingested again.
+    before = (build / "stores" / stores[1]).stat().st_mtime_ns
+    prepare_store(SMALL, build)
+    assert (build / "stores" / stores[1]).stat().st_mtime_ns == before

@@ -9,6 +9,7 @@ are not executed again.
 from __future__ import annotations
 
 import hashlib
+import os
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -20,9 +21,11 @@ from finsam.execute import RunResult, execute_runs, source_fingerprint
 from finsam.matrix import Run, plan_runs, read_matrix
 from finsam.paths import REFERENCE_DIR
 from finsam.protection.plan import site_mask
+from finsam.rawdata import dataset_fingerprint
+from finsam.reference import slugify
 from finsam.render import render_site
 from finsam.site import stage_site
-from finsam.store import STORE_FILE, Store, ingest
+from finsam.store import STORE_FILE, STORES_DIR, Store, ingest
 
 
 @dataclass
@@ -45,13 +48,34 @@ def reference_fingerprint(reference_dir: Path = REFERENCE_DIR) -> str:
 
 
 def prepare_store(data: Path, build_dir: Path) -> Store:
-    """Validate ``data`` and ingest it into ``build_dir/store.duckdb`` (raises on violations)."""
-    loaded = dataset_module.load_dataset(Path(data))
-    loaded.fingerprint = hashlib.sha256(
-        (loaded.fingerprint + reference_fingerprint()).encode()
+    """The store of the dataset at ``data``: one per dataset, ``build_dir/stores/<name>-<hash>
+    .duckdb``, named by the dataset's content and the reference data, so that commands on
+    different datasets never replace each other's store. An existing store of the same content
+    is reused; otherwise the dataset is validated and ingested (raises on violations)."""
+    data = Path(data)
+    fingerprint = hashlib.sha256(
+        (dataset_fingerprint(data) + reference_fingerprint()).encode()
     ).hexdigest()
-    store_path = ingest(loaded, Path(build_dir) / STORE_FILE)
-    return Store(store_path)
+    name = f"{slugify(data.resolve().stem) or 'data'}-{fingerprint[:16]}.duckdb"
+    store_path = Path(build_dir) / STORES_DIR / name
+    if store_path.is_file():
+        store = Store(store_path)
+        if store.meta().get("fingerprint") == fingerprint:
+            return store
+    loaded = dataset_module.load_dataset(data)
+    loaded.fingerprint = fingerprint
+    return Store(ingest(loaded, store_path))
+
+
+def publish_default_store(store: Store, build_dir: Path) -> Path:
+    """Point ``build_dir/store.duckdb`` (the notebooks' default store) at the store of the last
+    site build, replacing the link atomically."""
+    link = Path(build_dir) / STORE_FILE
+    temporary = link.with_name(f".{link.name}.{os.getpid()}")
+    temporary.unlink(missing_ok=True)
+    temporary.symlink_to(Path(store.path).resolve().relative_to(link.parent.resolve()))
+    os.replace(temporary, link)
+    return link
 
 
 def build_site(
@@ -70,7 +94,9 @@ def build_site(
     runs = plan_runs(read_matrix(params), store, source=str(params))
     if not runs:
         raise FinsamError(f"{params}: the run matrix selects no pages")
-    return build_pages(store, runs, out, build_dir, renderer, jobs, on_run, disclosure)
+    result = build_pages(store, runs, out, build_dir, renderer, jobs, on_run, disclosure)
+    publish_default_store(store, build_dir)
+    return result
 
 
 def build_pages(

@@ -20,7 +20,8 @@ from finsam.dataset import Dataset
 from finsam.errors import FinsamError
 from finsam.paths import NATIONAL_DIR, REFERENCE_DIR
 
-STORE_FILE = "store.duckdb"
+STORE_FILE = "store.duckdb"  # the notebooks' default: a link to the last site build's store
+STORES_DIR = "stores"  # one store per dataset, named by its content
 
 
 def ingest(dataset: Dataset, store_path: Path, reference_dir: Path = REFERENCE_DIR) -> Path:
