@@ -11,7 +11,7 @@ import pytest
 from finsam_command import finsam
 from nbclient import NotebookClient
 
-from finsam.build import build_site, prepare_store
+from finsam.build import build_site, prepare_store, publish_default_store
 from finsam.paths import DEFAULT_BUILD_DIR, EXAMPLE_DATASET, NOTEBOOK_DIR
 from finsam.store import Store
 
@@ -198,15 +198,42 @@ def test_run_one_kommun_report(tmp_path):
     assert '<h1 class="title">Partille 2022</h1>' in page
     # Partille 2022 pågående: D05 and D06 (hand-worked), totals only on a kommun page.
     assert '<tr><th scope="row">Pågående</th><td class="num">2</td></tr>' in page
+    assert "pågick vid periodens slut (31 december 2022)" in page
+
+
+def test_single_runs_keep_each_others_pages_and_the_sites_notebooks(tmp_path):
+    """Each run gets its own folder; a run with its own period end gets its own page and
+    notebook, so the year's page and its cached notebook stay as they were."""
+    common = ("--data", str(SMALL), "--build-dir", str(tmp_path / "b"), "--renderer", "builtin")
+    first = finsam("run", "kommun", "--year", "2022", "--kommun", "Partille", *common)
+    assert first.returncode == 0, first.stderr
+    notebook = tmp_path / "b" / "runs" / "kommun/2022/partille.ipynb"
+    before = notebook.read_bytes()
+    later = finsam(
+        "run", "kommun", "--year", "2022", "--kommun", "Partille", "--period-end",
+        "2023-01-04", *common,
+    )  # fmt: skip
+    assert later.returncode == 0, later.stderr
+    single = tmp_path / "b" / "single"
+    assert (single / "kommun-2022-partille" / "kommun/2022/partille.html").is_file()
+    own = single / "kommun-2022-partille-2023-01-04" / "kommun/2022/partille-2023-01-04.html"
+    assert "pågick vid periodens slut (4 januari 2023)" in own.read_text(encoding="utf-8")
+    assert notebook.read_bytes() == before
+    assert f"html:     {own.with_suffix('')}.html" in later.stdout
 
 
 @pytest.mark.parametrize("name", ["riket", "forbund", "kommun"])
-def test_notebooks_run_top_to_bottom_with_their_defaults(name):
-    """As an evaluator in JupyterLab: default parameters, default store, kernel 'finsam'."""
-    prepare_store(EXAMPLE_DATASET, DEFAULT_BUILD_DIR)
+def test_notebooks_run_top_to_bottom_with_their_defaults(name, tmp_path):
+    """As an evaluator in JupyterLab: default parameters, kernel 'finsam', and the default store
+    (here made in a temporary build folder, as `make site` makes it in `_build/`)."""
+    store = prepare_store(EXAMPLE_DATASET, tmp_path)
+    link = publish_default_store(store, tmp_path)
     nb = nbformat.read(NOTEBOOK_DIR / f"{name}.ipynb", as_version=4)
     assert nb.metadata["kernelspec"]["name"] == "finsam"
-    assert any("parameters" in c.metadata.get("tags", []) for c in nb.cells)
+    (parameters,) = [c for c in nb.cells if "parameters" in c.metadata.get("tags", [])]
+    default = f'"../{DEFAULT_BUILD_DIR.name}/store.duckdb"'
+    assert default in parameters.source
+    parameters.source = parameters.source.replace(default, repr(str(link)))
     NotebookClient(
         nb, kernel_name="finsam", resources={"metadata": {"path": str(NOTEBOOK_DIR)}}, timeout=300
     ).execute()

@@ -109,10 +109,12 @@ def build_pages(
     on_run: Callable[[RunResult], None] | None = None,
     disclosure: Path = DISCLOSURE_PARAMS,
     protect_with: Sequence[Run] = (),
+    stage_dir: Path | None = None,
 ) -> BuildResult:
     """Protect ``runs`` together with ``protect_with`` (more pages of the same site), audit the
     protection, then execute ``runs`` against an ingested ``store`` and render them as the site
-    ``out``. If the audit fails, nothing is executed or published."""
+    ``out`` (staged in ``stage_dir``, default the site's stage ``build_dir/site``). If the audit
+    fails, nothing is executed or published."""
     threshold = load_threshold(Path(disclosure))
     meta = store.meta()
     mask = site_mask(
@@ -124,6 +126,6 @@ def build_pages(
     )
     runs = [replace(run, threshold=threshold, protection=str(mask)) for run in runs]
     results = execute_runs(runs, store.path, build_dir, meta["fingerprint"], jobs, on_run)
-    stage = stage_site(results, meta, Path(build_dir) / "site")
+    stage = stage_site(results, meta, stage_dir or Path(build_dir) / "site")
     engine = render_site(stage, out, renderer, jobs)  # type: ignore[arg-type]
     return BuildResult(store.path, results, Path(out), engine)

@@ -221,8 +221,11 @@ def run(
     ] = None,
     data: DataOption = paths.EXAMPLE_DATASET,
     site: Annotated[
-        Path, typer.Option("--out", help="Folder of the one-page site.")
-    ] = paths.DEFAULT_BUILD_DIR / "single",
+        Path | None,
+        typer.Option(
+            "--out", help="Folder of the one-page site [default: BUILD_DIR/single/<page>]."
+        ),
+    ] = None,
     build_dir: BuildDirOption = paths.DEFAULT_BUILD_DIR,
     renderer: RendererOption = "auto",
     disclosure: DisclosureOption = paths.PARAMS_DIR / "disclosure.yml",
@@ -253,8 +256,18 @@ def run(
     one = Run(kind, year, forbund, code, kommun_name(code) if code else None, period_end)
     _warn_if_unprotected(disclosure)
     site_runs = plan_runs(read_matrix(params), store, source=str(params), reported_only=True)
+    folder = one.page.replace("/", "-")
     result = build_pages(
-        store, [one], site, build_dir, renderer, 1, _progress, disclosure, protect_with=site_runs
+        store,
+        [one],
+        site or build_dir / "single" / folder,
+        build_dir,
+        renderer,
+        1,
+        _progress,
+        disclosure,
+        protect_with=site_runs,
+        stage_dir=build_dir / "single-stage" / folder,
     )
     page = result.site / one.page
     out.print(f"notebook: {result.results[0].path}\nhtml:     {page}.html\npdf:      {page}.pdf")

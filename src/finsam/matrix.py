@@ -48,8 +48,11 @@ class Run:
 
     @property
     def page(self) -> str:
-        """Path of the page within the site, without suffix: ``kommun/2022/molndal``."""
-        return f"{self.kind}/{self.year}/{self.slug}"
+        """Path of the page within the site, without suffix: ``kommun/2022/molndal``; a page
+        with its own period end adds it (``kommun/2022/molndal-2023-01-04``), so it never takes
+        the place of the year's page."""
+        end = f"-{self.period_end}" if self.period_end else ""
+        return f"{self.kind}/{self.year}/{self.slug}{end}"
 
     @property
     def key(self) -> PageKey:
