@@ -267,34 +267,12 @@ def _group_intervals(
             highs.changeColCost(previous, 0.0)
         highs.changeColCost(j, 1.0)
         previous = j
-        target = seen_low[j] + MIN_WIDTH
         if stop_when_passing:
-            # Is there a whole-numbered solution with this cell MIN_WIDTH above its least value
-            # seen? The linear bound answers "no" cheaply; "yes" needs an integer point, found
-            # as a feasibility problem (no optimisation).
-            bound, point = _optimum(highs, n, highspy.ObjSense.kMaximize, j, integer=False)
-            harvest(point)
+            decided = _bounds_and_witnesses(highs, n, j, seen_low, seen_high, hidden_min, harvest)
             if cell in out:
                 continue
-            if bound >= target:
-                harvest(_integer_point_with(highs, n, j, target))
-                if cell in out:
-                    continue
-                if not exact and seen_low[j] == hidden_min:  # at most target − 1
-                    out[cell] = Interval(cell, hidden_min, target - 1)
-                    continue
-                if not exact:  # at most target − 1: does the least value leave room?
-                    least, point = _optimum(highs, n, highspy.ObjSense.kMinimize, j, integer=False)
-                    harvest(point)
-                    least = math.ceil(least - _INTEGRAL)
-                    if cell not in out and target - 1 - least < MIN_WIDTH:
-                        out[cell] = Interval(cell, least, target - 1)
-                    if cell not in out:
-                        harvest(_integer_point_with(highs, n, j, hidden_min, seen_high[j] - 3))
-                    if cell in out:
-                        continue
-            elif not exact and bound - hidden_min < MIN_WIDTH:  # fails whatever its least value
-                out[cell] = Interval(cell, hidden_min, math.floor(bound + _INTEGRAL))
+            if decided is not None and not exact:
+                out[cell] = Interval(cell, *decided)
                 continue
         high, point = _optimum(highs, n, highspy.ObjSense.kMaximize, j)
         harvest(point)
@@ -418,6 +396,39 @@ class _Model:
             bounds.append(highs.getSolution().col_value[0])
         low, high = math.ceil(bounds[0] - _INTEGRAL), math.floor(bounds[1] + _INTEGRAL)
         return ("fails", low, high) if high - low < MIN_WIDTH else None
+
+
+def _bounds_and_witnesses(
+    highs, n: int, j: int, seen_low, seen_high, least: int, harvest
+) -> tuple[float, float] | None:
+    """Cheap steps towards deciding cell ``j``: linear bounds, and integer witnesses MIN_WIDTH
+    above the least value seen or below the largest (each found point is harvested, which
+    certifies the cell). Returns bounds ``(low, high)`` holding the cell's interval when they
+    show that it fails, else ``None`` (passing, or undecided: the exact bounds decide)."""
+    import highspy
+
+    upper, point = _optimum(highs, n, highspy.ObjSense.kMaximize, j, integer=False)
+    harvest(point)
+    high = upper if math.isinf(upper) else math.floor(upper + _INTEGRAL)
+    if high >= seen_low[j] + MIN_WIDTH:
+        if _found(harvest, _integer_point_with(highs, n, j, seen_low[j] + MIN_WIDTH)):
+            return None
+        high = seen_low[j] + MIN_WIDTH - 1  # no whole-numbered solution reaches further
+    lower, point = _optimum(highs, n, highspy.ObjSense.kMinimize, j, integer=False)
+    harvest(point)
+    low = max(least, math.ceil(lower - _INTEGRAL))
+    if high - low < MIN_WIDTH:
+        return float(low), float(high)
+    if low <= seen_high[j] - MIN_WIDTH:
+        if _found(harvest, _integer_point_with(highs, n, j, least, seen_high[j] - MIN_WIDTH)):
+            return None
+        low = seen_high[j] - MIN_WIDTH + 1
+    return (float(low), float(high)) if high - low < MIN_WIDTH else None
+
+
+def _found(harvest, point: np.ndarray | None) -> bool:
+    harvest(point)
+    return point is not None
 
 
 def _batch_point(highs, n: int, sense) -> np.ndarray | None:
