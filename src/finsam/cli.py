@@ -362,7 +362,9 @@ def audit(
         f"{int(protection.hidden.sum())} hidden (threshold {threshold}), "
         f"{len(pub.relations)} relations ("
         + ", ".join(f"{n} {k}" for k, n in sorted(kinds.items()))
-        + f"), {protection.seconds:.1f} s"
+        + f"), {protection.seconds:.1f} s ("
+        + ", ".join(f"{name} {s:.1f} s" for name, s in protection.phases.items())
+        + ")"
     )
     for row in information_loss(protection).itertuples():
         out.print(
