@@ -9,9 +9,17 @@ it can take: its *interval*. The protection promise is that every interval spans
 values (``max − min ≥ 3``).
 
 The audit is generic: cells are positions in a vector of true counts, relations are sums with
-coefficients ±1. It solves, per connected group of hidden cells, one linear program per bound
-(HiGHS's dual simplex, warm-started from the previous bound) and takes the exact integer optimum
-(HiGHS's branch and bound) only where the linear optimum is not already a whole-numbered point.
+coefficients ±1. Per connected group of hidden cells it builds one HiGHS model. A cell passes as
+soon as whole-numbered solutions (witnesses) have shown it at values MIN_WIDTH apart; a cell
+fails only on a bound that holds its interval. In order of cost:
+
+1. joint solves that push every open cell up, then down (the best integer solution within 5 %
+   when the linear optimum is not whole-numbered): one solution is a witness for many cells;
+2. in a large group, small programs over the rows around one cell (the 400 nearest cells; the
+   others fixed at their true values for witnesses, free for bounds);
+3. linear bounds of the whole group and integer points beyond them (feasibility problems);
+4. the exact integer optimum (HiGHS's branch and bound), for what is still undecided and for
+   exact intervals of failing cells.
 """
 
 from __future__ import annotations
