@@ -15,7 +15,7 @@ fails only on a bound that holds its interval. In order of cost:
 
 1. joint solves that push every open cell up, then down (the best integer solution within 5 %
    when the linear optimum is not whole-numbered): one solution is a witness for many cells;
-2. in a large group, small programs over the rows around one cell (the 400 nearest cells; the
+2. in a large group, small programs over the rows around one cell (the 3 000 nearest cells; the
    others fixed at their true values for witnesses, free for bounds);
 3. linear bounds of the whole group and integer points beyond them (feasibility problems);
 4. the exact integer optimum (HiGHS's branch and bound), for what is still undecided and for
@@ -35,7 +35,7 @@ MIN_WIDTH = 3
 
 _INTEGRAL = 1e-6
 _BATCHES = 20  # at most this many joint solves per group and direction before per-cell ones
-_LOCAL_CELLS = 400  # per-cell witnesses are first sought among this many nearest cells
+_LOCAL_CELLS = 3000  # cells of large groups are first decided among this many nearest cells
 
 
 @dataclass(frozen=True)
