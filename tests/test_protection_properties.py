@@ -559,6 +559,20 @@ def test_hiding_more_never_narrows(data: st.DataObject) -> None:
         assert after[c].low <= interval.low <= values[c] <= interval.high <= after[c].high
 
 
+def record_neighbourhood_decisions(patch: pytest.MonkeyPatch) -> list[str]:
+    """The audit's decisions in small programs around a cell, in order, as they are made."""
+    decisions: list[str] = []
+    decide = audit._Model.local
+
+    def recorded(model, *args):
+        decided = decide(model, *args)
+        decisions.append("undecided" if decided is None else decided[0])
+        return decided
+
+    patch.setattr(audit._Model, "local", recorded)
+    return decisions
+
+
 @settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.data())
 def test_neighbourhood_decisions_match_brute_force(data: st.DataObject) -> None:
@@ -570,18 +584,10 @@ def test_neighbourhood_decisions_match_brute_force(data: st.DataObject) -> None:
     values, relations = system.values, system.relations
     expected = reference_intervals(values, hidden, relations)
     nearest = data.draw(st.integers(1, 8))
-    decisions: list[str] = []
-    decide = audit._Model.local
-
-    def counted(model, *args):
-        decided = decide(model, *args)
-        decisions.append("undecided" if decided is None else decided[0])
-        return decided
-
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(audit, "_LOCAL_CELLS", nearest)
         patch.setattr(audit, "_BATCHES", data.draw(st.sampled_from([0, 20])))
-        patch.setattr(audit._Model, "local", counted)
+        decisions = record_neighbourhood_decisions(patch)
         quick = intervals(values, hidden, relations, stop_when_passing=True, exact=False)
         exact = intervals(values, hidden, relations, stop_when_passing=True)
     for decision in set(decisions):
@@ -623,17 +629,9 @@ def test_a_witness_found_among_the_nearest_cells_certifies_a_cell(monkeypatch) -
         at_most([e], [d]),
     ]
     hidden = np.array([True] * 5 + [False] * 4)
-    decisions: list[str] = []
-    decide = audit._Model.local
-
-    def counted(model, *args):
-        decided = decide(model, *args)
-        decisions.append("undecided" if decided is None else decided[0])
-        return decided
-
     monkeypatch.setattr(audit, "_LOCAL_CELLS", 4)
     monkeypatch.setattr(audit, "_BATCHES", 0)
-    monkeypatch.setattr(audit._Model, "local", counted)
+    decisions = record_neighbourhood_decisions(monkeypatch)
     found = intervals(values, hidden, relations, only=[a], stop_when_passing=True)
     assert decisions == ["witness"]
     assert (found[a].low, found[a].high) == (5, 8)
