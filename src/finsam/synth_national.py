@@ -75,8 +75,11 @@ def national_targets(national_dir: Path = NATIONAL_DIR) -> pd.DataFrame:
     return targets.loc[FIRST_YEAR:LAST_YEAR]
 
 
-def national_distributions(national_dir: Path = NATIONAL_DIR) -> tuple[Distributions, float]:
-    """Weights from Bilaga 3 2021 (national counts) and the share of women."""
+def national_distributions(
+    national_dir: Path = NATIONAL_DIR,
+) -> tuple[Distributions, float, dict[str, float]]:
+    """Weights from Bilaga 3 2021 (national counts), the share of women and the share of
+    participants per inriktning."""
     bilaga = pd.read_csv(national_dir / "bilaga3_2021.csv", dtype={"kategori": str})
     both = bilaga[(bilaga["kon"] == "totalt") & (bilaga["kategori"] != "totalt")]
 
@@ -98,14 +101,10 @@ def national_distributions(national_dir: Path = NATIONAL_DIR) -> tuple[Distribut
         duration_months=weights("tid_i_insats", _MONTH_BANDS),
         avslut=_AVSLUT,
     )
-    return distributions, float(by_gender["kvinna"] / by_gender["totalt"])
-
-
-def _inriktning_shares(national_dir: Path) -> dict[str, float]:
-    bilaga = pd.read_csv(national_dir / "bilaga3_2021.csv")
-    rows = bilaga[(bilaga["tabell"] == "inriktning") & (bilaga["kon"] == "totalt")]
-    rows = rows[rows["kategori"] != "totalt"]
-    return dict(zip(rows["kategori"], rows["antal"] / rows["antal"].sum(), strict=True))
+    inriktning = weights("inriktning")
+    total = sum(inriktning.values())
+    shares = {k: n / total for k, n in inriktning.items()}
+    return distributions, float(by_gender["kvinna"] / by_gender["totalt"]), shares
 
 
 def apportion(total: int, weights: np.ndarray) -> np.ndarray:
@@ -129,8 +128,7 @@ def national_profiles(seed: int, national_dir: Path = NATIONAL_DIR) -> list[Prof
         kind: {year: apportion(int(targets.at[year, kind]), weights) for year in targets.index}
         for kind in ("personuppgifter", "anonym", "volym")
     }
-    distributions, share_women = national_distributions(national_dir)
-    inriktning = _inriktning_shares(national_dir)
+    distributions, share_women, inriktning = national_distributions(national_dir)
     profiles = []
     for i, name in enumerate(names):
         codes = members.loc[members["forbund"] == name, "kommunkod"].tolist()
