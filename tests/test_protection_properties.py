@@ -17,6 +17,8 @@ The tests:
   a zero, leaves no failure (by the audit and, where the search is small, by the reference) and
   gives the same mask twice;
 * monotonicity: hiding more cells never narrows an interval;
+* the relations that hold a cell's bounds (worked out by hand), and the order complements are
+  taken in for a cell held across förbund families;
 * two known-bug tests (fully hidden groups crash the audit, see their docstrings): they fail
   until ``audit._optimum`` handles HiGHS's status ``Unknown``, and the same crash can make the
   linked-table and monotonicity properties fail when Hypothesis hides a whole group.
@@ -43,9 +45,10 @@ from finsam.protection.audit import (
     at_most,
     failures,
     intervals,
+    pinning_relations,
     total_part,
 )
-from finsam.protection.linked import protect
+from finsam.protection.linked import _complement_order, protect
 
 INF = math.inf
 T = TypeVar("T")
@@ -664,3 +667,31 @@ def test_a_cell_whose_linear_bound_is_not_reached_by_whole_numbers(monkeypatch, 
     quick = intervals(values, hidden, relations, stop_when_passing=True, exact=False)
     for c, (low, high) in expected.items():
         assert quick[c].passes == (high - low >= MIN_WIDTH)
+
+
+def test_pinning_relations_name_the_relations_that_hold_a_bound() -> None:
+    """x0 = 2 and x1 = 3 hidden with x0 + x1 = 5 (relation 0), x0 ≤ 9 (relation 1, slack) and
+    x0 ≤ 2 (relation 2, tight). x0's largest value 2 is held by relation 2 alone (x1 ≥ 1 would
+    allow 4), its least value 1 by no relation (only "a hidden cell is at least 1"). x1's largest
+    value 4 is held by relation 0, its least value 3 by relations 0 and 2; relation 0 holds x1
+    itself, so it comes first. Relation 1 never holds anything."""
+    values = np.array([2, 3, 5, 9, 2])
+    x0, x1, total, loose, tight = range(5)
+    relations = [total_part(total, [x0, x1]), at_most([x0], [loose]), at_most([x0], [tight])]
+    hidden = np.array([True, True, False, False, False])
+    assert pinning_relations(values, hidden, relations, [x0, x1]) == {x0: [2], x1: [0, 2]}
+
+
+def test_complements_for_a_cell_held_across_families_come_from_within_a_family() -> None:
+    """A cell held by a national sum (relation 7, across families) and by relations 3 (nearest)
+    and 5 within its family takes its complement from 3, then 5, and from the national sum
+    only after them; a cell held only within its family takes it from its own relations (1, 3)
+    first."""
+    own, wide = [1, 3, 7], {7}
+    held_across = list(_complement_order(0, own, {0: [3, 7, 5]}, wide, *_UNUSED))
+    assert held_across == [[3], [5], [7], own]
+    held_within = list(_complement_order(0, own, {0: [3, 5]}, wide, *_UNUSED))
+    assert held_within == [[1, 3], [3, 5], own]
+
+
+_UNUSED = (np.zeros(0), np.zeros(0, bool), [])  # values, hidden, relations: not read here

@@ -156,8 +156,40 @@ def failures(
     return [found[c] for c in sorted(found) if not found[c].passes]
 
 
-# A row of the attacker's system: (group root, hidden cells, coefficients, low, high).
-_Row = tuple[int, tuple[int, ...], tuple[float, ...], float, float]
+def pinning_relations(
+    values: np.ndarray,
+    hidden: np.ndarray,
+    relations: Sequence[Relation],
+    cells: Sequence[int],
+    *,
+    hidden_min: int = 1,
+) -> dict[int, list[int]]:
+    """For each hidden cell of ``cells``: the indices of the relations that hold its linear
+    bounds (non-zero dual values when the cell is pushed up and down), nearest first. Hiding a
+    shown cell of one of them turns a known constant of a binding row into an unknown, which is
+    where a complement can widen the cell's interval; a complement elsewhere leaves the bounds
+    as they are."""
+    rows, groups = _system(values, np.asarray(hidden, dtype=bool), relations)
+    root_of = {c: root for root, group in groups.items() for c in group}
+    rows_of: dict[int, list[_Row]] = {}
+    for row in rows:
+        rows_of.setdefault(row[0], []).append(row)
+    models: dict[int, tuple[_Model, dict[int, int]]] = {}
+    out = {}
+    for cell in cells:
+        root = root_of[cell]
+        if root not in models:
+            group = groups[root]
+            column = {c: i for i, c in enumerate(group)}
+            models[root] = (_Model(group, rows_of.get(root, []), column, hidden_min), column)
+        model, column = models[root]
+        out[cell] = model.binding(column[cell])
+    return out
+
+
+# A row of the attacker's system: (group root, hidden cells, coefficients, low, high, index of
+# the relation it comes from).
+_Row = tuple[int, tuple[int, ...], tuple[float, ...], float, float, int]
 
 
 def _system(
@@ -173,8 +205,8 @@ def _system(
             c = parent[c]
         return c
 
-    rows: list[tuple[tuple[int, ...], tuple[float, ...], float, float]] = []
-    for relation in relations:
+    rows: list[tuple[tuple[int, ...], tuple[float, ...], float, float, int]] = []
+    for index, relation in enumerate(relations):
         if not relation.holds(values):
             raise ValueError(f"relation {relation} does not hold for the true counts")
         coefficient: dict[int, float] = {}
@@ -190,7 +222,7 @@ def _system(
             continue
         cells = tuple(coefficient)
         low = -constant if relation.equal else -math.inf
-        rows.append((cells, tuple(coefficient[c] for c in cells), low, -constant))
+        rows.append((cells, tuple(coefficient[c] for c in cells), low, -constant, index))
         first = find(cells[0])
         for c in cells[1:]:
             parent[find(c)] = first
@@ -305,8 +337,9 @@ class _Model:
         self.least = least
         self.rows = [
             (np.array([column[c] for c in cells], dtype=np.int32), np.array(coef), low, high)
-            for _, cells, coef, low, high in rows
+            for _, cells, coef, low, high, _ in rows
         ]
+        self.relation_of = [row[5] for row in rows]
         self.rows_of: list[list[int]] = [[] for _ in range(self.n)]
         for r, (columns, _, _, _) in enumerate(self.rows):
             for j in columns:
@@ -347,15 +380,9 @@ class _Model:
         )
         return highs
 
-    def local(self, j: int, true: np.ndarray, seen_low: np.ndarray, seen_high: np.ndarray):
-        """Decide cell ``j`` in a small program: the rows that touch the ``_LOCAL_CELLS`` cells
-        nearest ``j`` (breadth first). With the cells of those rows beyond the nearest fixed at
-        their true values, a whole-numbered solution is a witness of the whole group (a
-        restriction); with them free, the program drops rows, so its linear bounds hold the
-        cell's interval (a relaxation). Returns ``("witness", point, columns)``,
-        ``("fails", low, high)`` or ``None`` when neither decides."""
-        import highspy
-
+    def around(self, j: int) -> tuple[list[int], list[int], list[int]]:
+        """The ``_LOCAL_CELLS`` columns nearest ``j`` (breadth first, ``j`` first), the rows that
+        touch them, and the other columns of those rows."""
         near = [j]
         known = {j}
         for c in near:
@@ -368,6 +395,52 @@ class _Model:
                 break
         touched = sorted({r for c in near for r in self.rows_of[c]})
         beyond = sorted({int(k) for r in touched for k in self.rows[r][0]} - known)
+        return near, touched, beyond
+
+    def binding(self, j: int) -> list[int]:
+        """The relations (indices) of the rows with a non-zero dual value when column ``j`` is
+        pushed up and when it is pushed down, in the linear program over the rows around it
+        with the columns beyond free (over the whole group when that is unbounded both ways):
+        the relations that hold its linear bounds, nearest to ``j`` first."""
+        import highspy
+
+        near, touched, beyond = self.around(j)
+        order = np.full(self.n, len(near), dtype=np.int64)
+        order[near] = np.arange(len(near))
+        for columns, rows, position in (
+            (np.array(near + beyond, dtype=np.int32), touched, 0),
+            (None, None, j),
+        ):
+            rows = range(len(self.rows)) if rows is None else rows
+            m = self.n if columns is None else len(columns)
+            highs = self.highs(np.full(m, highspy.kHighsInf), columns, rows)
+            highs.changeColCost(position, 1.0)
+            found: list[int] = []
+            for sense in (highspy.ObjSense.kMaximize, highspy.ObjSense.kMinimize):
+                highs.changeObjectiveSense(sense)
+                highs.run()
+                if highs.getModelStatus() != highspy.HighsModelStatus.kOptimal:
+                    continue
+                duals = np.asarray(highs.getSolution().row_dual)
+                found += [rows[r] for r in np.flatnonzero(np.abs(duals) > 1e-9)]
+            if found:
+                distance = {r: int(order[self.rows[r][0]].min()) for r in set(found)}
+                nearest = sorted(distance, key=lambda r: (distance[r], r))
+                return [self.relation_of[r] for r in nearest]
+            if len(touched) == len(self.rows):
+                break
+        return []
+
+    def local(self, j: int, true: np.ndarray, seen_low: np.ndarray, seen_high: np.ndarray):
+        """Decide cell ``j`` in a small program: the rows that touch the ``_LOCAL_CELLS`` cells
+        nearest ``j`` (breadth first). With the cells of those rows beyond the nearest fixed at
+        their true values, a whole-numbered solution is a witness of the whole group (a
+        restriction); with them free, the program drops rows, so its linear bounds hold the
+        cell's interval (a relaxation). Returns ``("witness", point, columns)``,
+        ``("fails", low, high)`` or ``None`` when neither decides."""
+        import highspy
+
+        near, touched, beyond = self.around(j)
         columns = np.array(near + beyond, dtype=np.int32)
         m, inner = len(columns), len(near)
         highs = self.highs(np.full(m, highspy.kHighsInf), columns, touched)

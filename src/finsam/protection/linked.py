@@ -11,8 +11,14 @@ The rule (the method page states it in Swedish):
    a few values: one more cell of that relation is hidden (see :func:`_close_local`).
 3. **Complements until the attacker fails.** The audit (:mod:`finsam.protection.audit`) computes
    the interval of every hidden cell from all relations at once; for each hidden cell whose
-   interval spans fewer than four values, one more cell of one of its relations is hidden.
-   Steps 2–3 repeat until every interval spans at least four values.
+   interval spans fewer than four values, one more cell is hidden: in one of its own relations
+   (table relations first), else in one of the relations that hold its bounds
+   (:func:`~finsam.protection.audit.pinning_relations`). A cell held by a relation across
+   förbund families (a national sum) takes it from the nearest relation that holds it within a
+   family: a complement in its own table would leave the national sum holding it, and one in
+   another förbund is often held the same way, which made the rounds run on
+   (:func:`_complement_order`). Steps 2–3 repeat until every interval spans at least four
+   values.
 
 **Speed.** Hiding one more cell only widens the intervals of the others (every solution
 before is still one after, with the new cell at its true value, which is at least 1), so a cell
@@ -31,11 +37,11 @@ gives the same mask.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 
 import numpy as np
 
-from finsam.protection.audit import MIN_WIDTH, Relation, failures
+from finsam.protection.audit import MIN_WIDTH, Relation, failures, pinning_relations
 
 # Complements come first from the table itself, then from linked tables, levels and years.
 KIND_ORDER = {"table": 0, "link": 1, "quality": 2, "level": 3, "year": 4}
@@ -67,10 +73,12 @@ def protect(
     hidden = can_hide & (values >= 1) & (values <= threshold)
     if not hidden.any():
         return hidden
-    stages = [relations] if local is None else [local, relations]
-    for stage in stages:
-        hidden = _protect_from(values, stage, threshold, can_hide, hidden, max_rounds)
-    return hidden
+    if local is None:
+        return _protect_from(values, relations, threshold, can_hide, hidden, max_rounds)
+    hidden = _protect_from(values, local, threshold, can_hide, hidden, max_rounds)
+    within = set(local)
+    wide = {i for i, relation in enumerate(relations) if relation not in within}
+    return _protect_from(values, relations, threshold, can_hide, hidden, max_rounds, wide)
 
 
 def _protect_from(
@@ -80,8 +88,10 @@ def _protect_from(
     can_hide: np.ndarray,
     hidden: np.ndarray,
     max_rounds: int,
+    wide: set[int] = frozenset(),
 ) -> np.ndarray:
-    """Add complements to ``hidden`` until every hidden cell passes the audit of ``relations``."""
+    """Add complements to ``hidden`` until every hidden cell passes the audit of ``relations``
+    (``wide``: indices of the relations that join families, where complements come last)."""
     hidden = hidden.copy()
     of_cell: list[list[int]] = [[] for _ in range(values.size)]
     for index, relation in enumerate(relations):
@@ -107,16 +117,30 @@ def _protect_from(
         passed[[f.cell for f in failed]] = False
         if not failed:
             return hidden
+        pinning: dict[int, list[int]] = {}
+        if wide:
+            pinning = pinning_relations(values, hidden, relations, [f.cell for f in failed])
         touched: set[int] = set()
         added = False
         for interval in failed:
             cell = interval.cell
             if touched & set(of_cell[cell]):
                 continue  # a relation of this cell got a new hidden cell this round
-            mine = (relations[i] for i in of_cell[cell])
-            pick = _best_complement(
-                values, hidden, candidates, mine, cell, threshold, spread=spread
-            )
+            pick = None
+            for chosen in _complement_order(
+                cell, of_cell[cell], pinning, wide, values, hidden, relations
+            ):
+                pick = _best_complement(
+                    values,
+                    hidden,
+                    candidates,
+                    (relations[i] for i in chosen),
+                    cell,
+                    threshold,
+                    spread=spread,
+                )
+                if pick is not None:
+                    break
             if pick is None:
                 pick = _nearest_shown(
                     values, hidden, candidates, relations, of_cell, cell, threshold
@@ -130,6 +154,41 @@ def _protect_from(
             cells = ", ".join(f"{f.cell} in [{f.low:g}, {f.high:g}]" for f in failed[:5])
             raise RuntimeError(f"protection cannot widen the intervals of cells {cells}")
     raise RuntimeError("protection did not converge")
+
+
+def _complement_order(
+    cell: int,
+    own: list[int],
+    pinning: dict[int, list[int]],
+    wide: set[int],
+    values: np.ndarray,
+    hidden: np.ndarray,
+    relations: Sequence[Relation],
+) -> Iterator[list[int]]:
+    """The groups of relations (indices) to take a complement for ``cell`` from, in turn.
+
+    A cell held by a relation across families (another förbund's cells of a national sum):
+    the relations that hold its bounds one at a time, nearest first, those within a family
+    before the wide ones. A complement in the cell's own table would leave the national sum
+    holding it, and one in another förbund is often held the same way by its own tables.
+    Any other cell: its own relations within a family (table relations first, the cheapest
+    complement in information lost), then those that hold its bounds, then all its own.
+    """
+    pinned = pinning.get(cell)
+    if pinned is None and not wide:
+        yield own
+        pinned = pinning_relations(values, hidden, relations, [cell])[cell]
+        yield pinned
+        yield own
+        return
+    pinned = pinned or []
+    if any(i in wide for i in pinned):
+        for i in sorted(pinned, key=lambda i: i in wide):  # stable: nearest first
+            yield [i]
+    else:
+        yield [i for i in own if i not in wide]
+        yield pinned
+    yield own
 
 
 def _need(values: np.ndarray, cell: int, threshold: int) -> int:
