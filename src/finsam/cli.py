@@ -278,7 +278,9 @@ def run(
 def tables(
     level: Annotated[str, typer.Option(help="riket, forbund or kommun.")],
     year: Annotated[int, typer.Option(help="Report year.")],
-    out_dir: Annotated[Path, typer.Option("--out", help="Folder for the table files.")],
+    out_dir: Annotated[
+        Path, typer.Option("--out", help="Folder in which the page's folder of tables is written.")
+    ],
     name: Annotated[
         str | None, typer.Option(help="Förbund or kommun name (not for riket).")
     ] = None,
@@ -298,11 +300,12 @@ def tables(
     params: ParamsOption = paths.PARAMS_DIR / "site.yml",
 ):
     """Export every statistics table of one page (level, name, year) as tidy files, protected
-    together with the site of ``--params`` (one file per table)."""
+    together with the site of ``--params``: a folder per page in --out (named by level, name,
+    year), with a CSV file per table or one workbook with a sheet per table."""
     from finsam.build import prepare_store
     from finsam.catalog import load_threshold
     from finsam.execute import source_fingerprint
-    from finsam.export import FORMATS, export_tables
+    from finsam.export import FORMATS, ExportedPage, export_page
     from finsam.matrix import plan_runs, read_matrix
     from finsam.periods import parse_period_end
     from finsam.population import population
@@ -328,9 +331,12 @@ def tables(
             "[bold red]warning:[/bold red] --unsuppressed: small counts are NOT protected. "
             "These files are for internal use only and must not be published."
         )
-    written = export_tables(page_tables, out_dir, fmt)
+    page = ExportedPage(level, pop.name, year, pop.period_end, threshold, fingerprint)
+    folder = export_page(page_tables, page, out_dir, fmt)
     protection = "unsuppressed" if unsuppressed else f"counts 1–{threshold} suppressed"
-    out.print(f"{len(written)} tables for {pop.label} {year} ({protection}) written to {out_dir}")
+    out.print(
+        f"{len(page_tables)} tables for {pop.label} {year} ({protection}) written to {folder}"
+    )
 
 
 @app.command()
