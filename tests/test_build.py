@@ -4,6 +4,7 @@ and the notebooks' own defaults."""
 from __future__ import annotations
 
 import shutil
+import subprocess
 from pathlib import Path
 
 import nbformat
@@ -199,6 +200,7 @@ def test_run_one_kommun_report(tmp_path):
     # Partille 2022 pågående: D05 and D06 (hand-worked), totals only on a kommun page.
     assert '<tr><th scope="row">Pågående</th><td class="num">2</td></tr>' in page
     assert "pågick vid periodens slut (31 december 2022)" in page
+    assert "Ofullständig period" not in page  # the data reaches 2 January 2023
 
 
 def test_single_runs_keep_each_others_pages_and_the_sites_notebooks(tmp_path):
@@ -220,6 +222,41 @@ def test_single_runs_keep_each_others_pages_and_the_sites_notebooks(tmp_path):
     assert "pågick vid periodens slut (4 januari 2023)" in own.read_text(encoding="utf-8")
     assert notebook.read_bytes() == before
     assert f"html:     {own.with_suffix('')}.html" in later.stdout
+
+
+def test_a_page_whose_data_ends_early_says_so_in_html_and_pdf(tmp_path):
+    """The small dataset taken out of SUS on 30 September 2022 (declared in its dataset.yml):
+    the 2022 page states that its year is incomplete, in the HTML page and in the PDF."""
+    data = tmp_path / "data"
+    shutil.copytree(SMALL, data)
+    with (data / "dataset.yml").open("a", encoding="utf-8") as meta:
+        meta.write("extracted: 2022-09-30\n")
+    done = finsam(
+        "run", "kommun", "--year", "2022", "--kommun", "Partille", "--data", str(data),
+        "--build-dir", str(tmp_path / "b"), "--renderer", "builtin",
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    page = Path(done.stdout.split("html:")[1].split()[0])
+    stated = "Uppgifterna togs ut ur SUS den 30 september 2022."
+    assert "Ofullständig period." in page.read_text(encoding="utf-8")
+    assert stated in page.read_text(encoding="utf-8")
+    text = subprocess.run(
+        ["pdftotext", "-layout", str(page.with_suffix(".pdf")), "-"],
+        capture_output=True, text=True, check=True,
+    ).stdout  # fmt: skip
+    assert "Ofullständig period." in text and "30 september 2022" in " ".join(text.split())
+
+
+def test_a_bad_extraction_date_is_a_clear_error(tmp_path):
+    data = tmp_path / "data"
+    shutil.copytree(SMALL, data)
+    with (data / "dataset.yml").open("a", encoding="utf-8") as meta:
+        meta.write("extracted: 30/9/2022\n")
+    done = finsam("validate", str(data))
+    assert done.returncode == 1 and "Traceback" not in done.stderr
+    assert "'extracted' '30/9/2022': expected the date the data was taken out of SUS" in (
+        done.stderr
+    )
 
 
 @pytest.mark.parametrize("name", ["riket", "forbund", "kommun"])

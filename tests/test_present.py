@@ -6,6 +6,7 @@ import datetime as dt
 from pathlib import Path
 
 import pandas as pd
+import pytest
 
 from finsam import flows, prose, referrals
 from finsam.catalog import BY_ID, apply_hidden, with_totals
@@ -164,3 +165,22 @@ def test_a_chart_with_nothing_to_draw_says_why():
         "(små antal är skyddade)."
     )
     assert nothing_to_draw(table([0, 7], [False, False]), "Remisser 2022") is None
+
+
+@pytest.mark.parametrize(
+    ("data_until", "declared", "expected"),
+    [
+        # The latest recorded date 30 days before the period's end: a quiet month, complete.
+        (dt.date(2022, 12, 1), False, None),
+        # 31 days before: the data ends there.
+        (dt.date(2022, 11, 30), False, "De senaste uppgifterna i underlaget är från den 30 "
+         "november 2022. Perioden till och med 31 december 2022 är alltså inte komplett"),
+        # A declared extraction date one day early is stated whatever the gap.
+        (dt.date(2022, 12, 30), True, "Uppgifterna togs ut ur SUS den 30 december 2022."),
+        (dt.date(2023, 1, 4), True, None),
+        (None, False, None),
+    ],
+)  # fmt: skip
+def test_a_period_the_data_does_not_cover_is_stated(data_until, declared, expected):
+    note = prose.incomplete_period_note(dt.date(2022, 12, 31), data_until, declared)
+    assert note == expected if expected is None else note.startswith(expected)

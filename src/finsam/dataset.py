@@ -7,6 +7,7 @@ become ``datetime64``; multi-valued code cells stay as ``;``-separated text, nor
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -36,7 +37,9 @@ class Dataset:
 
 
 def read_metadata(path: Path) -> dict:
-    """The optional ``dataset.yml`` beside the CSV files (``synthetic``, ``description``)."""
+    """The optional ``dataset.yml`` beside the CSV files (``synthetic``, ``description``,
+    ``years`` reported on, ``extracted``: the date the data was taken out of SUS, kept as an ISO
+    string)."""
     file = Path(path) / METADATA_FILE if Path(path).is_dir() else None
     if file is None or not file.is_file():
         return {}
@@ -51,6 +54,14 @@ def read_metadata(path: Path) -> dict:
         isinstance(years, list) and years and all(isinstance(y, int) for y in years)
     ):
         raise FinsamError(f"{file}: 'years' {years!r}: expected a list of years like [2021, 2022]")
+    extracted = data.get("extracted")
+    if extracted is not None:
+        if not isinstance(extracted, dt.date) or isinstance(extracted, dt.datetime):
+            raise FinsamError(
+                f"{file}: 'extracted' {extracted!r}: expected the date the data was taken out "
+                "of SUS, YYYY-MM-DD (e.g. extracted: 2023-01-04)"
+            )
+        data["extracted"] = extracted.isoformat()
     return data
 
 

@@ -35,6 +35,7 @@ class ReportPage:
     flow_text: str
     structural_text: str
     quality: list[QualityFinding]
+    incomplete_period: str | None = None  # the sentence stating that the data ends early
 
     @property
     def year(self) -> int:
@@ -76,7 +77,9 @@ def report_page(
     kommun = pop.name if level == "kommun" else None
     subject = "samordningsförbunden" if level == "riket" else "förbundet"
     last = referrals.last_referral_date(pop.remisser, pop.year) if level != "kommun" else None
+    data_until, declared = store.data_until()
     return ReportPage(
+        incomplete_period=prose.incomplete_period_note(pop.period_end, data_until, declared),
         population=pop,
         tables=tables,
         threshold=threshold,

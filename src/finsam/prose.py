@@ -107,3 +107,32 @@ def structural_summary(struktur: pd.DataFrame, year: int) -> str:
         f"Under de strukturövergripande insatserna har "
         f"{_n(participants, 'deltagare', 'deltagare')} registrerats under {year}."
     )
+
+
+INCOMPLETE_WITHOUT_DATA_DAYS = 30
+"""Without a declared extraction date, data whose latest recorded date lies more than this many
+days before the period's end is taken to end there (a förbund registers something every month)."""
+
+
+def incomplete_period_note(
+    period_end: dt.date, data_until: dt.date | None, declared: bool
+) -> str | None:
+    """The sentence a page states when its data ends before its period does (Swedish), else
+    ``None``. With a declared extraction date (``declared``), any date before the period's end
+    makes the period incomplete; with only the latest recorded date, a gap of more than
+    :data:`INCOMPLETE_WITHOUT_DATA_DAYS` days does."""
+    if data_until is None or data_until >= period_end:
+        return None
+    if declared:
+        return (
+            f"Uppgifterna togs ut ur SUS den {swedish_date(data_until)}. Det som registrerats "
+            f"efter det saknas, så perioden till och med {swedish_date(period_end)} är inte "
+            "komplett och talen för hela perioden blir högre."
+        )
+    if (period_end - data_until).days <= INCOMPLETE_WITHOUT_DATA_DAYS:
+        return None
+    return (
+        f"De senaste uppgifterna i underlaget är från den {swedish_date(data_until)}. Perioden "
+        f"till och med {swedish_date(period_end)} är alltså inte komplett och talen för hela "
+        "perioden blir högre."
+    )

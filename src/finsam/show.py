@@ -36,11 +36,19 @@ def markdown(text: str) -> None:
     display(Markdown(text))
 
 
-def data_notice(meta: dict) -> None:
-    """The notice every page built from synthetic data carries."""
-    if meta.get("synthetic"):
+def data_notice(page: ReportPage) -> None:
+    """The notices at the top of a page: synthetic data, and data that ends before the period
+    does (a partial year)."""
+    if page.meta.get("synthetic"):
         head, _, tail = SYNTHETIC_NOTICE.partition("**")[2].partition("**")
         display(HTML(f'<div class="finsam-notice" role="note"><strong>{head}</strong>{tail}</div>'))
+    if page.incomplete_period:
+        display(
+            HTML(
+                '<div class="finsam-notice finsam-incomplete" role="note"><strong>Ofullständig '
+                f"period.</strong> {html.escape(page.incomplete_period)}</div>"
+            )
+        )
 
 
 def _labels(page: ReportPage, table_id: str) -> dict[str, str]:

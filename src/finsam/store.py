@@ -6,6 +6,7 @@ file and moved into place, so an interrupted ingest leaves the previous store in
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 import tempfile
@@ -145,6 +146,19 @@ class Store:
         if pd.isna(first) or pd.isna(row["last"]):
             return []
         return list(range(int(first), int(row["last"]) + 1))
+
+    def data_until(self) -> tuple[dt.date | None, bool]:
+        """How far the data reaches, and whether the dataset says so: ``extracted`` in its
+        ``dataset.yml`` (the extraction date, ``True``) or else the latest date recorded in it
+        (a referral, a start or an end; ``False``); ``None`` for an empty dataset."""
+        declared = self.meta().get("extracted")
+        if declared:
+            return dt.date.fromisoformat(declared), True
+        latest = self._query(
+            "SELECT greatest((SELECT max(datum) FROM remisser), (SELECT max(startdatum) FROM "
+            "deltaganden), (SELECT max(slutdatum) FROM deltaganden)) AS latest"
+        ).iloc[0]["latest"]
+        return (None if pd.isna(latest) else pd.Timestamp(latest).date()), False
 
     def check_year(self, year: int, what: str = "--year") -> None:
         """A clear error unless ``year`` is one the dataset reports on."""
