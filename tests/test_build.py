@@ -225,26 +225,27 @@ def test_single_runs_keep_each_others_pages_and_the_sites_notebooks(tmp_path):
 
 
 def test_a_page_whose_data_ends_early_says_so_in_html_and_pdf(tmp_path):
-    """The small dataset taken out of SUS on 30 September 2022 (declared in its dataset.yml):
-    the 2022 page states that its year is incomplete, in the HTML page and in the PDF."""
+    """The small dataset taken out of SUS on 5 January 2023 (declared in its dataset.yml; its
+    last date is D07's start on 2 January 2023): the 2023 page states that its year is
+    incomplete, in the HTML page and in the PDF."""
     data = tmp_path / "data"
     shutil.copytree(SMALL, data)
     with (data / "dataset.yml").open("a", encoding="utf-8") as meta:
-        meta.write("extracted: 2022-09-30\n")
+        meta.write("extracted: 2023-01-05\n")
     done = finsam(
-        "run", "kommun", "--year", "2022", "--kommun", "Partille", "--data", str(data),
+        "run", "kommun", "--year", "2023", "--kommun", "Mölndal", "--data", str(data),
         "--build-dir", str(tmp_path / "b"), "--renderer", "builtin",
     )  # fmt: skip
     assert done.returncode == 0, done.stderr
     page = Path(done.stdout.split("html:")[1].split()[0])
-    stated = "Uppgifterna togs ut ur SUS den 30 september 2022."
+    stated = "Uppgifterna togs ut ur SUS den 5 januari 2023."
     assert "Ofullständig period." in page.read_text(encoding="utf-8")
     assert stated in page.read_text(encoding="utf-8")
     text = subprocess.run(
         ["pdftotext", "-layout", str(page.with_suffix(".pdf")), "-"],
         capture_output=True, text=True, check=True,
     ).stdout  # fmt: skip
-    assert "Ofullständig period." in text and "30 september 2022" in " ".join(text.split())
+    assert "Ofullständig period." in text and "5 januari 2023" in " ".join(text.split())
 
 
 def test_a_bad_extraction_date_is_a_clear_error(tmp_path):

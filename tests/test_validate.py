@@ -61,6 +61,8 @@ RULES = [
     ("deltaganden", 2, "slutdatum", "2021-01-01", "a date on or after startdatum"),
     ("deltaganden", 2, "avslutsorsak", "", "an avslutsorsak when slutdatum is set"),
     ("deltaganden", 3, "avslutsorsak", "sjukdom", "empty while slutdatum is empty"),
+    ("deltaganden", 3, "sysselsattning_efter", "studier", "empty while slutdatum is empty"),
+    ("deltaganden", 3, "forsorjning_efter", "a_kassa", "empty while slutdatum is empty"),
     ("deltaganden", 3, "person_id", "", "a person_id when registrering is personuppgifter"),
     ("deltaganden", 3, "kommun", "", "a kommun when registrering is personuppgifter"),
     ("deltaganden", 2, "forsorjning_fore", "forsorjningsstod;lon", "codes separated by ';'"),
@@ -97,6 +99,21 @@ def test_each_rule_names_file_row_column_value_and_expectation(
     assert hits, f"no violation with {expected!r}; got {[str(v) for v in violations]}"
     assert hits[0].value == value
     assert f"{table}.csv, row {row}, column {column}" in str(hits[0])
+
+
+def test_no_event_lies_after_the_declared_extraction_date(dataset):
+    """Taken out on 30 September 2022 (fixture README): D07 starts on 2 January 2023 (row 8)
+    and D03 ends on 31 December 2022 (row 4); referral R1 (row 2) moved to 1 October 2022."""
+    with (dataset / "dataset.yml").open("a", encoding="utf-8") as meta:
+        meta.write("extracted: 2022-09-30\n")
+    edit(dataset, "remisser", 2, "datum", "2022-10-01")
+    late = {(v.source, v.row, v.column, v.value) for v in validate_dataset(dataset)}
+    assert {
+        ("deltaganden.csv", 8, "startdatum", "2023-01-02"),
+        ("deltaganden.csv", 4, "slutdatum", "2022-12-31"),
+        ("remisser.csv", 2, "datum", "2022-10-01"),
+    } <= late
+    assert all("on or before 2022-09-30" in v.expected for v in validate_dataset(dataset))
 
 
 def test_five_different_errors_in_one_file_are_all_reported(dataset):

@@ -68,13 +68,13 @@ def read_metadata(path: Path) -> dict:
 def load_dataset(path: Path, reference_dir: Path = REFERENCE_DIR) -> Dataset:
     """Validate and parse the dataset at ``path``; raise :class:`InvalidDataset` on violations."""
     path = Path(path)
+    meta = read_metadata(path)
     raw, problems = read_raw_dataset(path)
     notes = [note for table in raw.values() for note in table.notes]
-    problems += check_tables(raw, reference_dir)
+    problems += check_tables(raw, reference_dir, meta.get("extracted"))
     if problems:
         raise InvalidDataset(str(path), sorted(problems, key=lambda v: (v.source, v.row or 0)))
     tables = {name: _typed(name, raw[name].frame, reference_dir) for name in TABLES}
-    meta = read_metadata(path)
     return Dataset(
         tables=tables,
         fingerprint=dataset_fingerprint(path),

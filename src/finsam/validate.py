@@ -37,10 +37,11 @@ def check_dataset(
     (encoding, separator, columns left out)."""
     from finsam.dataset import read_metadata  # its dataset.yml, checked (raises if invalid)
 
-    read_metadata(Path(path))
+    extracted = read_metadata(Path(path)).get("extracted")
     tables, problems = read_raw_dataset(Path(path))
     notes = [note for table in tables.values() for note in table.notes]
-    return sorted(problems + check_tables(tables, reference_dir), key=_order), notes
+    problems += check_tables(tables, reference_dir, extracted)
+    return sorted(problems, key=_order), notes
 
 
 def _order(v: Violation) -> tuple:
@@ -48,13 +49,36 @@ def _order(v: Violation) -> tuple:
 
 
 def check_tables(
-    tables: dict[str, RawTable], reference_dir: Path = REFERENCE_DIR
+    tables: dict[str, RawTable], reference_dir: Path = REFERENCE_DIR, extracted: str | None = None
 ) -> list[Violation]:
-    """Column rules for each table present, then the rules across columns and tables."""
+    """Column rules for each table present, then the rules across columns and tables
+    (``extracted``: the extraction date from ``dataset.yml``, ISO; no date may lie after it)."""
     problems: list[Violation] = []
     for table in tables.values():
         problems += _column_rules(table, reference_dir)
     problems += _row_rules(tables, reference_dir)
+    if extracted:
+        problems += _not_after(tables, dt.date.fromisoformat(extracted))
+    return problems
+
+
+# The dates of events, which cannot lie after the data was taken out.
+EVENT_DATES = {"deltaganden": ("startdatum", "slutdatum"), "remisser": ("datum",)}
+
+
+def _not_after(tables: dict[str, RawTable], extracted: dt.date) -> list[Violation]:
+    problems: list[Violation] = []
+    for name, columns in EVENT_DATES.items():
+        table = tables.get(name)
+        for column in columns:
+            if table is not None and _has(table, column):
+                problems += _rows(
+                    table,
+                    _dates(table.frame[column]) > pd.Timestamp(extracted),
+                    column,
+                    f"a date on or before {extracted.isoformat()}, when the data was taken out "
+                    "(extracted in dataset.yml)",
+                )
     return problems
 
 
@@ -243,6 +267,14 @@ def _row_rules(tables: dict[str, RawTable], reference_dir: Path) -> list[Violati
                     "avslutsorsak",
                     "empty while slutdatum is empty (ongoing)",
                 )
+            for after in ("sysselsattning_efter", "forsorjning_efter"):
+                if _has(part, after):
+                    problems += _rows(
+                        part,
+                        f["slutdatum"].isna() & f[after].notna(),
+                        after,
+                        "empty while slutdatum is empty (ongoing: nothing is known after it yet)",
+                    )
             if _has(part, "fodelsear"):
                 born = pd.to_numeric(
                     f["fodelsear"].where(f["fodelsear"].map(_is_year, na_action="ignore").eq(True))
