@@ -687,7 +687,7 @@ def test_complements_for_a_cell_held_across_families_come_from_within_a_family()
     and 5 within its family takes its complement from 3, then 5, and from the national sum
     only after them; a cell held only within its family takes it from its own relations (1, 3)
     first."""
-    own, wide = [1, 3, 7], {7}
+    own, wide = [1, 3, 7], frozenset({7})
     held_across = list(_complement_order(0, own, {0: [3, 7, 5]}, wide, *_UNUSED))
     assert held_across == [[3], [5], [7], own]
     held_within = list(_complement_order(0, own, {0: [3, 5]}, wide, *_UNUSED))

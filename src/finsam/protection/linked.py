@@ -77,7 +77,7 @@ def protect(
         return _protect_from(values, relations, threshold, can_hide, hidden, max_rounds)
     hidden = _protect_from(values, local, threshold, can_hide, hidden, max_rounds)
     within = set(local)
-    wide = {i for i, relation in enumerate(relations) if relation not in within}
+    wide = frozenset(i for i, relation in enumerate(relations) if relation not in within)
     return _protect_from(values, relations, threshold, can_hide, hidden, max_rounds, wide)
 
 
@@ -88,7 +88,7 @@ def _protect_from(
     can_hide: np.ndarray,
     hidden: np.ndarray,
     max_rounds: int,
-    wide: set[int] = frozenset(),
+    wide: frozenset[int] = frozenset(),
 ) -> np.ndarray:
     """Add complements to ``hidden`` until every hidden cell passes the audit of ``relations``
     (``wide``: indices of the relations that join families, where complements come last)."""
@@ -160,7 +160,7 @@ def _complement_order(
     cell: int,
     own: list[int],
     pinning: dict[int, list[int]],
-    wide: set[int],
+    wide: frozenset[int],
     values: np.ndarray,
     hidden: np.ndarray,
     relations: Sequence[Relation],
