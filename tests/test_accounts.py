@@ -12,6 +12,7 @@ import pytest
 from finsam_command import finsam
 
 from finsam import accounts
+from finsam.build import prepare_store
 from finsam.errors import InvalidDataset
 from finsam.finance_input import read_finances
 
@@ -203,3 +204,14 @@ def test_validate_lists_finance_violations_and_warns_of_inconsistencies(broken):
         "warning: finances Samordningsförbundet Insjöriket 2019: Kassaflödesanalysen utgår "
         "från årets resultat: published -40389 kr, the other figures give -40486 kr"
     ) in " ".join(done.stdout.split())
+
+
+def test_finances_are_ingested_with_the_dataset_and_refused_with_it(tmp_path, broken):
+    store = prepare_store(EXAMPLE, tmp_path / "build")
+    finances = store.finances(INSJORIKET)
+    assert len(finances) == len(read_finances(EXAMPLE))
+    assert accounts.equity_ratio(finances, INSJORIKET, 2022) == 74
+    with pytest.raises(InvalidDataset) as raised:
+        prepare_store(broken, tmp_path / "other")
+    assert any(v.source == "ekonomi.csv" for v in raised.value.violations)
+    assert not list((tmp_path / "other").rglob("*.duckdb"))  # nothing ingested

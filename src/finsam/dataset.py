@@ -17,6 +17,7 @@ import yaml
 from finsam import reference
 from finsam.contract import TABLES
 from finsam.errors import FinsamError, InvalidDataset
+from finsam.finance_input import read_finances
 from finsam.paths import REFERENCE_DIR
 from finsam.rawdata import dataset_fingerprint, read_raw_dataset
 from finsam.validate import check_tables
@@ -34,6 +35,7 @@ class Dataset:
     description: str = ""
     extra: dict = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)  # how the files were read (encoding, …)
+    finances: pd.DataFrame | None = None  # the published financial figures (ekonomi.csv)
 
 
 def read_metadata(path: Path) -> dict:
@@ -72,6 +74,11 @@ def load_dataset(path: Path, reference_dir: Path = REFERENCE_DIR) -> Dataset:
     raw, problems = read_raw_dataset(path)
     notes = [note for table in raw.values() for note in table.notes]
     problems += check_tables(raw, reference_dir, meta.get("extracted"))
+    finances = None
+    try:
+        finances = read_finances(path, reference_dir)
+    except InvalidDataset as invalid:
+        problems += invalid.violations
     if problems:
         raise InvalidDataset(str(path), sorted(problems, key=lambda v: (v.source, v.row or 0)))
     tables = {name: _typed(name, raw[name].frame, reference_dir) for name in TABLES}
@@ -82,6 +89,7 @@ def load_dataset(path: Path, reference_dir: Path = REFERENCE_DIR) -> Dataset:
         description=str(meta.get("description", "")),
         extra={k: v for k, v in meta.items() if k not in ("synthetic", "description")},
         notes=notes,
+        finances=finances,
     )
 
 

@@ -37,12 +37,12 @@ def read_finances(path: Path, reference_dir: Path = REFERENCE_DIR) -> pd.DataFra
     as text (empty when none). Raises :class:`InvalidDataset` listing every violation."""
     source = finance_source(path)
     if source is None:
-        return _empty()
+        return empty_finances()
     if source.suffix == ".xlsx":
         try:
             raw = pd.read_excel(source, sheet_name=FINANCE_TABLE, dtype=str)
         except ValueError:  # no such sheet: the workbook has no finances
-            return _empty()
+            return empty_finances()
         name = f"{source.name}, sheet {FINANCE_TABLE}"
     else:
         raw = pd.read_csv(source, dtype=str, keep_default_na=False, encoding="utf-8-sig")
@@ -60,7 +60,7 @@ def read_finances(path: Path, reference_dir: Path = REFERENCE_DIR) -> pd.DataFra
     return out
 
 
-def _empty() -> pd.DataFrame:
+def empty_finances() -> pd.DataFrame:
     return pd.DataFrame(
         {c: pd.Series(dtype="int64" if c in ("ar", "belopp") else object) for c in COLUMNS}
     )
