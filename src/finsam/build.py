@@ -119,7 +119,7 @@ def build_pages(
     meta = store.meta()
     mask = site_mask(
         store,
-        [run.key for run in [*runs, *protect_with]],
+        [run.key for run in [*runs, *protect_with] if run.protected],
         threshold,
         Path(build_dir) / "protection",
         source_fingerprint(),

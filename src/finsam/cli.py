@@ -335,7 +335,7 @@ def tables(
     threshold = 0 if unsuppressed else load_threshold()
     key = population_key(pop)
     site_runs = plan_runs(read_matrix(params), store, source=str(params), reported_only=True)
-    keys = [key, *(r.key for r in site_runs)]
+    keys = [key, *(r.key for r in site_runs if r.protected)]
     mask = site_mask(store, keys, threshold, build_dir / "protection", source_fingerprint())
     fingerprint = store.meta()["fingerprint"]
     page_tables = protected_page(pop, key, read_mask(mask, fingerprint, threshold, key)).tables
@@ -373,7 +373,7 @@ def audit(
     _print_notes(store)
     runs = plan_runs(read_matrix(params), store, source=str(params))
     threshold = load_threshold(disclosure)
-    protection = protect_pages(store, [r.key for r in runs], threshold)
+    protection = protect_pages(store, [r.key for r in runs if r.protected], threshold)
     pub = protection.publication
     kinds = Counter(relation.kind for relation in pub.relations)
     out.print(

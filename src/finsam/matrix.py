@@ -1,7 +1,8 @@
 """The run matrix: which report pages make up the site, read from a YAML file in ``params/``.
 
 ``riket: true`` adds a national page per year (all förbund in the data, beside the published
-national figures).
+national figures). A förbund whose finances give an income statement for a year gets that
+year's financial report page (``ekonomi``).
 
 One *run* is one notebook executed for one set of parameters (report kind × year × förbund or
 kommun). ``auto`` in the file means "everything in the data".
@@ -19,13 +20,21 @@ from finsam.protection.publication import PageKey, page_key
 from finsam.reference import slugify
 from finsam.store import Store
 
-KINDS = {"riket": "Nationell rapport", "forbund": "Förbundsrapport", "kommun": "Kommunrapport"}
+KINDS = {
+    "riket": "Nationell rapport",
+    "forbund": "Förbundsrapport",
+    "kommun": "Kommunrapport",
+    "ekonomi": "Ekonomisk redovisning",
+}
+STATISTICS_KINDS = ("riket", "forbund", "kommun")
+"""The kinds of page that publish counts of people, protected together."""
 
 
 @dataclass(frozen=True, order=True)
 class Run:
-    """One page: ``kind`` is ``riket``, ``forbund`` or ``kommun``; ``forbund`` is empty for
-    ``riket``; ``kommun`` is a kommunkod or ``None``."""
+    """One page: ``kind`` is ``riket``, ``forbund``, ``kommun`` (statistics) or ``ekonomi`` (a
+    förbund's financial report); ``forbund`` is empty for ``riket``; ``kommun`` is a kommunkod
+    or ``None``."""
 
     kind: str
     year: int
@@ -55,6 +64,11 @@ class Run:
         return f"{self.kind}/{self.year}/{self.slug}{end}"
 
     @property
+    def protected(self) -> bool:
+        """Whether the page publishes counts of people (and takes part in the protection)."""
+        return self.kind in STATISTICS_KINDS
+
+    @property
     def key(self) -> PageKey:
         """The page's key in the site-wide protection."""
         scope = {"riket": "", "forbund": self.forbund, "kommun": self.kommun or ""}[self.kind]
@@ -68,9 +82,13 @@ class Run:
     def subtitle(self) -> str:
         if self.kind == "riket":
             return f"{KINDS[self.kind]}: alla förbund i uppgifterna"
-        return KINDS[self.kind] if self.kind == "forbund" else f"{KINDS[self.kind]}, {self.forbund}"
+        if self.kind in ("forbund", "ekonomi"):
+            return KINDS[self.kind]
+        return f"{KINDS[self.kind]}, {self.forbund}"
 
     def parameters(self, store_path: Path) -> dict:
+        if self.kind == "ekonomi":
+            return {"store_path": str(store_path), "forbund": self.forbund, "year": self.year}
         params = {
             "store_path": str(store_path),
             "year": self.year,
@@ -118,6 +136,9 @@ def plan_runs(
     if entries == "auto":
         entries = [{"name": name, "kommuner": "auto"} for name in in_data]
     names = store.table("kommuner").set_index("kommunkod")["kommun"].to_dict()
+    finances = store.finances()
+    stated = finances[finances["post"] == "rr_arets_resultat"]
+    accounts = set(zip(stated["forbund"], stated["ar"].astype(int), strict=True))  # a page each
     runs: list[Run] = []
     if matrix.get("riket", False):
         runs += [Run("riket", year, "") for year in years]
@@ -141,4 +162,5 @@ def plan_runs(
         for year in years:
             runs.append(Run("forbund", year, forbund))
             runs += [Run("kommun", year, forbund, code, names[code]) for code in codes]
+        runs += [Run("ekonomi", year, forbund) for year in years if (forbund, year) in accounts]
     return runs

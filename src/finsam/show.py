@@ -17,6 +17,7 @@ from IPython.display import HTML, Image, Markdown, display
 from finsam import charts, codes, national
 from finsam.catalog import BY_ID
 from finsam.disclosure import legend
+from finsam.finance_report import FinancePage, amount_text
 from finsam.pages import ReportPage
 from finsam.present import (
     SYNTHETIC_NOTICE,
@@ -238,3 +239,44 @@ def compared_with_national(page: ReportPage, store_path: str, table_id: str) -> 
     caption = f"{spec.title} {page.year} jämfört med riket 2021 (andel av alla deltagare)"
     source = f'<p class="finsam-legend">{html.escape(national.SOURCE)}</p>'
     display(HTML(frame_html(frame, caption, f"jamforelse-{table_id.replace('_', '-')}") + source))
+
+
+def finance_sources(page: FinancePage) -> None:
+    """Where the year's financial figures were published, or that there are none."""
+    if not page.has_statements:
+        markdown(f"Förbundet har inga redovisade räkenskaper för {page.year} i uppgifterna.")
+        return
+    reports = ", ".join(page.sources()) or "förbundets årsredovisning"
+    markdown(f"Uppgifterna är hämtade ur {reports}. Belopp i kronor om inte annat anges.")
+
+
+def finance_table(frame: pd.DataFrame, caption: str, table_id: str) -> None:
+    """A financial table (already labelled and formatted; no person counts)."""
+    display(HTML(frame_html(frame, caption, table_id)))
+
+
+def finance_chart(page: FinancePage) -> None:
+    """The year's result over the years of the overview (tkr), as a line with markers."""
+    results = page.overview_figures().loc["Årets resultat (tkr)"].dropna()
+    if len(results) < 2:
+        return
+    tidy = pd.DataFrame({"ar": results.index.astype(int), "resultat": results.astype(int)})
+    title = "Årets resultat (tkr)"
+    fig = charts.lines_over_time(tidy, "ar", "resultat", None, title, "tkr")
+    parts = ", ".join(f"{y}: {amount_text(v)}" for y, v in sorted(results.items()))
+    _figure(fig, f"Linjediagram: {title}. {parts}.")
+
+
+def finance_inconsistencies(page: FinancePage) -> None:
+    """The year's published figures that disagree with the others, or that all agree."""
+    found = page.inconsistencies()
+    if not found:
+        markdown("Årets redovisade uppgifter stämmer med varandra.")
+        return
+    items = "".join(
+        f"<li><strong>{html.escape(f.check)}: Avvikelse.</strong> Redovisat "
+        f"{amount_text(f.stated)} {f.unit}, enligt övriga uppgifter {amount_text(f.expected)} "
+        f"{f.unit} (skillnad {amount_text(f.difference)} {f.unit}).</li>"
+        for f in found
+    )
+    display(HTML(f'<ul class="finsam-quality">{items}</ul>'))

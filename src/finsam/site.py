@@ -20,7 +20,7 @@ from finsam.execute import RunResult
 from finsam.paths import QUARTO_PROJECT_FILE, SITE_SOURCE_DIR
 from finsam.present import SYNTHETIC_NOTICE
 
-HEADINGS = {"riket": "Riket", "forbund": "Förbund", "kommun": "Kommuner"}
+HEADINGS = {"riket": "Riket", "forbund": "Förbund", "ekonomi": "Ekonomi", "kommun": "Kommuner"}
 INDEX_TITLE = "Uppföljning av samordningsförbundens insatser"
 
 
@@ -41,7 +41,7 @@ def stage_page(result: RunResult, stage: Path) -> Path:
 
 def index_markdown(results: Iterable[RunResult], meta: dict) -> str:
     """The start page: every förbund-year and kommun-year page, newest year first."""
-    order = {"riket": 0, "forbund": 1, "kommun": 2}
+    order = {kind: i for i, kind in enumerate(HEADINGS)}
     runs = sorted((r.run for r in results), key=lambda r: (-r.year, order[r.kind], r.name))
     lines = ["---", f"title: {INDEX_TITLE}", "---", ""]
     if meta.get("synthetic"):
