@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from playwright.sync_api import Browser, Page, sync_playwright
-from test_site_browser import CHROMIUM, CHROMIUM_ARGS, file_url, row_values
+from playwright.sync_api import Browser, Page
+from test_site_browser import file_url, row_values
 
 from finsam import finance_report
 from finsam.build import build_site
@@ -45,14 +45,6 @@ def finance_site(tmp_path_factory) -> Path:
         PAGE,
     ]
     return root / "site"
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
 
 
 @pytest.fixture

@@ -21,19 +21,11 @@ from urllib.request import url2pathname
 
 import pytest
 import typst
-from playwright.sync_api import Browser, Page, expect, sync_playwright
+from conftest import CHROMIUM
+from playwright.sync_api import Browser, Page, expect
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 AXE_JS = Path(__file__).resolve().parents[1] / "node_modules" / "axe-core" / "axe.min.js"
 
 FORBUND = "Samordningsförbundet Insjöriket"
@@ -46,14 +38,6 @@ REPORT_PAGES = [FORBUND_PAGE, MOLNDAL_PAGE, PARTILLE_PAGE]
 
 
 # --- browser -------------------------------------------------------------------------------------
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
 
 
 @pytest.fixture
