@@ -114,3 +114,15 @@ def test_overview_without_statements_uses_the_published_overview():
     figures = page.overview_figures()
     assert figures[2020].tolist() == [16_539, 15_374, 1_165, 42, 1]
     assert isinstance(figures, pd.DataFrame) and list(figures.columns) == [2022, 2021, 2020, 2019]
+
+
+def test_the_navbar_leads_to_the_financial_reports(browser: Browser, finance_site: Path):
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="sv-SE")
+    tab = context.new_page()
+    tab.goto(file_url(finance_site, "index.html"))
+    tab.get_by_role("link", name="Ekonomi", exact=True).first.click()
+    assert tab.url.endswith("/ekonomi.html")
+    tab.get_by_role("link", name="Samordningsförbundet Insjöriket").click()
+    assert tab.url.endswith(f"/{PAGE}.html")
+    assert tab.locator("h1").inner_text() == "Samordningsförbundet Insjöriket 2022"
+    context.close()

@@ -69,11 +69,49 @@ def index_markdown(results: Iterable[RunResult], meta: dict) -> str:
     return "\n".join(lines)
 
 
+FINANCE_INDEX = "ekonomi.qmd"
+
+
+def finance_index_markdown(results: Iterable[RunResult]) -> str | None:
+    """The page the navbar's "Ekonomi" leads to: every förbund's financial report, newest year
+    first; ``None`` when the site has none."""
+    runs = sorted(
+        (r.run for r in results if r.run.kind == "ekonomi"), key=lambda r: (-r.year, r.name)
+    )
+    if not runs:
+        return None
+    lines = ["---", "title: Ekonomi", "---", ""]
+    lines += [
+        "Förbundens ekonomiska redovisning per år: resultat- och balansräkning, "
+        "kassaflödesanalys, noter, medlemsavgifter, flerårsöversikt och avstämning.",
+        "",
+    ]
+    for year, of_year in groupby(runs, key=lambda r: r.year):
+        lines += [f"## {year} {{#ekonomi-{year}}}", ""]
+        lines += [f"- [{run.name}]({run.page}.html)" for run in of_year]
+        lines.append("")
+    return "\n".join(lines)
+
+
+def project_file(finances: bool) -> str:
+    """The staged ``_quarto.yml``: the project's, with "Ekonomi" in the navbar after
+    "Rapporter" when the site has financial reports."""
+    project = yaml.safe_load(QUARTO_PROJECT_FILE.read_text(encoding="utf-8"))
+    if finances:
+        left = project["website"]["navbar"]["left"]
+        left.insert(1, {"href": FINANCE_INDEX, "text": "Ekonomi"})
+    header = "# Staged copy of the project's _quarto.yml (made by finsam build).\n"
+    return header + yaml.safe_dump(project, allow_unicode=True, sort_keys=False)
+
+
 def stage_site(results: list[RunResult], meta: dict, stage: Path) -> Path:
     """Write a fresh stage at ``stage`` (its previous content is removed)."""
     shutil.rmtree(stage, ignore_errors=True)
     stage.mkdir(parents=True)
-    shutil.copy2(QUARTO_PROJECT_FILE, stage / "_quarto.yml")
+    finance_index = finance_index_markdown(results)
+    (stage / "_quarto.yml").write_text(project_file(finance_index is not None), encoding="utf-8")
+    if finance_index is not None:
+        (stage / FINANCE_INDEX).write_text(finance_index, encoding="utf-8")
     for item in SITE_SOURCE_DIR.iterdir():
         if item.is_file():
             shutil.copy2(item, stage / item.name)
