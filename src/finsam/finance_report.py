@@ -101,8 +101,7 @@ class FinancePage:
     def member_contributions(self) -> pd.DataFrame:
         """Each member's contribution this year, its share, and the share the law sets."""
         paid = accounts.member_contributions(self.finances, self.forbund, self.year)
-        kommuner = ~paid["del"].isin(list(MEMBERS))
-        statutory = {"staten": STATUTORY_SHARES["staten"], "region": STATUTORY_SHARES["region"]}
+        kommuner = f"{100 * STATUTORY_SHARES['kommuner']:.0f} tillsammans"
         return pd.DataFrame(
             {
                 "Medlem": [
@@ -111,14 +110,9 @@ class FinancePage:
                 "Belopp i kr": [amount_text(v) for v in paid["belopp"]],
                 "Andel (%)": [f"{v:.1f}".replace(".", ",") for v in paid["andel"]],
                 "Enligt lag (%)": [
-                    f"{100 * statutory[p]:.0f}" if p in statutory else "" for p in paid["del"]
+                    f"{100 * STATUTORY_SHARES[p]:.0f}" if p in MEMBERS else kommuner
+                    for p in paid["del"]
                 ],
-            }
-        ).assign(
-            **{
-                "Enligt lag (%)": lambda f: f["Enligt lag (%)"].where(
-                    ~kommuner.to_numpy(), "25 tillsammans"
-                )
             }
         )
 
