@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from finsam_command import finsam
 from playwright.sync_api import Browser, Page
 from test_site_browser import file_url, row_values
 
@@ -126,3 +127,24 @@ def test_the_navbar_leads_to_the_financial_reports(browser: Browser, finance_sit
     assert tab.url.endswith(f"/{PAGE}.html")
     assert tab.locator("h1").inner_text() == "Samordningsförbundet Insjöriket 2022"
     context.close()
+
+
+def test_one_financial_report_runs_alone_and_a_year_without_statements_is_refused(tmp_path):
+    common = ("--build-dir", str(tmp_path / "b"), "--renderer", "builtin")
+    done = finsam("run", "ekonomi", "--year", "2019", *common)
+    assert done.returncode == 0, done.stderr
+    html = Path(done.stdout.split("html:")[1].split()[0]).read_text(encoding="utf-8")
+    flat = " ".join(html.replace("\u00a0", " ").split())
+    # Årsredovisning 2019: cash 5 714 775 → 4 014 306, and "En väg in" budget 9 600 against
+    # 9 671 tkr spent (deviation −71).
+    assert '<th scope="row">Årets kassaflöde</th><td class="num">−1 700 469</td>' in flat
+    assert (
+        '<th scope="row">En väg in</th><td class="num">9 600</td><td class="num">9 671</td>'
+        '<td class="num">−71</td>'
+    ) in flat
+    refused = finsam("run", "ekonomi", "--year", "2020", *common)
+    assert refused.returncode == 1 and "Traceback" not in refused.stderr
+    assert (
+        "no income statement of Samordningsförbundet Insjöriket for 2020; years with one: "
+        "2018, 2019, 2021, 2022" in refused.stderr
+    )

@@ -117,14 +117,16 @@ def build_pages(
     fails, nothing is executed or published."""
     threshold = load_threshold(Path(disclosure))
     meta = store.meta()
-    mask = site_mask(
-        store,
-        [run.key for run in [*runs, *protect_with] if run.protected],
-        threshold,
-        Path(build_dir) / "protection",
-        source_fingerprint(),
+    keys = [run.key for run in [*runs, *protect_with] if run.protected]
+    mask = (
+        site_mask(store, keys, threshold, Path(build_dir) / "protection", source_fingerprint())
+        if keys
+        else None  # no page counts people: nothing to protect
     )
-    runs = [replace(run, threshold=threshold, protection=str(mask)) for run in runs]
+    runs = [
+        replace(run, threshold=threshold, protection=None if mask is None else str(mask))
+        for run in runs
+    ]
     results = execute_runs(runs, store.path, build_dir, meta["fingerprint"], jobs, on_run)
     stage = stage_site(results, meta, stage_dir or Path(build_dir) / "site")
     engine = render_site(stage, out, renderer, jobs)  # type: ignore[arg-type]

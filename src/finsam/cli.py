@@ -217,7 +217,9 @@ def build(
 @app.command()
 @user_errors
 def run(
-    kind: Annotated[str, typer.Argument(help="Report kind: riket, forbund or kommun.")],
+    kind: Annotated[
+        str, typer.Argument(help="Report kind: riket, forbund, kommun or ekonomi (finances).")
+    ],
     year: Annotated[int, typer.Option(help="Report year.")],
     kommun: Annotated[
         str | None, typer.Option(help="Kommun name or SCB code (kommun reports).")
@@ -254,14 +256,19 @@ def run(
     from finsam.population import kommun_code, member_code
     from finsam.reference import kommun_name
 
-    if kind not in ("riket", "forbund", "kommun"):
-        raise FinsamError(f"report kind {kind!r}: expected riket, forbund or kommun")
+    if kind not in ("riket", "forbund", "kommun", "ekonomi"):
+        raise FinsamError(f"report kind {kind!r}: expected riket, forbund, kommun or ekonomi")
     if kind == "kommun" and not kommun:
         raise FinsamError("a kommun report needs --kommun (name or SCB code)")
+    if kind == "ekonomi" and (kommun or period_end):
+        raise FinsamError("a financial report (ekonomi) takes neither --kommun nor --period-end")
     period_end = parse_period_end(period_end, year)
     store = prepare_store(data, build_dir)
     _print_notes(store)
-    store.check_year(year)
+    if kind == "ekonomi":
+        _check_statements(store, forbund or _forbund_for(store, None), year)
+    else:
+        store.check_year(year)
     code = kommun_code(kommun) if kommun else None
     forbund = "" if kind == "riket" else forbund or _forbund_for(store, code)
     if code is not None:
@@ -404,6 +411,18 @@ def _warn_if_unprotected(disclosure: Path) -> None:
         err.print(
             "[bold red]warning:[/bold red] suppression threshold 0: small counts are NOT "
             "protected. This site is for internal use only and must not be published."
+        )
+
+
+def _check_statements(store, forbund: str, year: int) -> None:
+    """A clear error unless the data hold an income statement of ``forbund`` for ``year``."""
+    finances = store.finances(forbund)
+    years = sorted(set(finances.loc[finances["post"] == "rr_arets_resultat", "ar"].astype(int)))
+    if year not in years:
+        have = ", ".join(map(str, years)) or "none (no ekonomi.csv, or no income statement)"
+        raise FinsamError(
+            f"--year {year}: the data hold no income statement of {forbund} for {year}; "
+            f"years with one: {have}"
         )
 
 
