@@ -13,8 +13,8 @@ from finsam_command import finsam
 
 from finsam import accounts
 from finsam.build import prepare_store
+from finsam.dataset import load_dataset
 from finsam.errors import InvalidDataset
-from finsam.finance_input import read_finances
 
 EXAMPLE = Path(__file__).parents[1] / "data" / "example"
 INSJORIKET = "Samordningsförbundet Insjöriket"
@@ -23,6 +23,11 @@ INSJORIKET = "Samordningsförbundet Insjöriket"
 @pytest.fixture(scope="module")
 def published() -> pd.DataFrame:
     return read_finances(EXAMPLE)
+
+
+def read_finances(data: Path) -> pd.DataFrame:
+    """The typed finance table of the dataset at ``data``."""
+    return load_dataset(data).tables["ekonomi"]
 
 
 @pytest.mark.parametrize(("year", "soliditet"), [(2022, 74), (2021, 60), (2019, 30)])

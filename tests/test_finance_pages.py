@@ -17,7 +17,7 @@ from test_site_browser import file_url, row_values
 
 from finsam import finance_report
 from finsam.build import build_site
-from finsam.finance_input import read_finances
+from finsam.dataset import load_dataset
 
 ROOT = Path(__file__).parents[1]
 SMALL = Path(__file__).parent / "fixtures" / "small"
@@ -36,7 +36,7 @@ def finance_site(tmp_path_factory) -> Path:
     root = tmp_path_factory.mktemp("finance_site")
     data = root / "data"
     shutil.copytree(SMALL, data)
-    finances = read_finances(ROOT / "data" / "example")
+    finances = load_dataset(ROOT / "data" / "example").tables["ekonomi"]
     of_2022 = finances["kalla"].str.startswith("Årsredovisning 2022")
     finances[of_2022].to_csv(data / "ekonomi.csv", index=False)
     (root / "matrix.yml").write_text(MATRIX, encoding="utf-8")
@@ -110,7 +110,7 @@ def test_the_index_links_the_financial_report(finance_site: Path):
 
 def test_overview_without_statements_uses_the_published_overview():
     """2020 has no statements: its figures come from the overview of Årsredovisning 2022."""
-    finances = read_finances(ROOT / "data" / "example")
+    finances = load_dataset(ROOT / "data" / "example").tables["ekonomi"]
     page = finance_report.FinancePage("Samordningsförbundet Insjöriket", 2022, finances, {})
     figures = page.overview_figures()
     assert figures[2020].tolist() == [16_539, 15_374, 1_165, 42, 1]

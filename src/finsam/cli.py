@@ -118,20 +118,15 @@ def validate(dataset: Annotated[Path, typer.Argument(help="Folder of CSV files o
     """Check a dataset against the data contract; list every violation (exit 1 if any)."""
     from finsam.accounts import inconsistencies
     from finsam.contract import CONTRACT_VERSION
-    from finsam.finance_input import read_finances
+    from finsam.dataset import load_dataset
     from finsam.validate import check_dataset
 
     violations, notes = check_dataset(dataset)
-    finances = None
-    try:
-        finances = read_finances(dataset)
-    except InvalidDataset as invalid:
-        violations = sorted(violations + invalid.violations, key=lambda v: (v.source, v.row or 0))
     for note in notes:
         out.print(f"[yellow]note:[/yellow] {note}")
     if violations:
         raise InvalidDataset(str(dataset), violations)
-    for found in inconsistencies(finances):
+    for found in inconsistencies(load_dataset(dataset).tables["ekonomi"]):
         out.print(
             f"[yellow]warning:[/yellow] finances {found.forbund} {found.year}: {found.check}: "
             f"published {found.stated} {found.unit}, the other figures give "

@@ -10,11 +10,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-from finsam import codes
+from finsam import codes, finance_codes
 
 CONTRACT_VERSION = 1
 
-Kind = Literal["text", "code", "codes", "date", "year", "count", "kommun"]
+Kind = Literal["text", "code", "codes", "date", "year", "count", "integer", "kommun"]
 
 
 @dataclass(frozen=True)
@@ -29,9 +29,12 @@ class ColumnSpec:
     kind: Kind
     required: bool = False
     allowed: tuple[str, ...] = ()
+    description: str = ""  # what a cell must hold, where the generic text would be too long
 
     def expected(self) -> str:
         """Plain-English description of what a cell must hold."""
+        if self.description:
+            return self.description
         if self.kind in ("code", "codes") and self.allowed:
             one = "one of " + ", ".join(self.allowed)
             return one if self.kind == "code" else f"codes separated by ';', each {one}"
@@ -40,6 +43,7 @@ class ColumnSpec:
             "date": "a date YYYY-MM-DD",
             "year": "a year (four digits, 1900-2100)",
             "count": "a whole number ≥ 0",
+            "integer": "a whole number, with a minus sign if negative, without spaces",
             "kommun": "a kommun as 4-digit SCB kommunkod or name (e.g. 1481 or Mölndal)",
         }.get(self.kind, self.kind)
 
@@ -102,7 +106,27 @@ TABLES: dict[str, tuple[ColumnSpec, ...]] = {
         ColumnSpec("kvinnor", "count"),
         ColumnSpec("man", "count"),
     ),
+    # A förbund's published financial figures (optional; see finsam.finance_codes).
+    "ekonomi": (
+        ColumnSpec("forbund", "text", required=True),
+        ColumnSpec("ar", "year", required=True),
+        ColumnSpec(
+            "post",
+            "code",
+            required=True,
+            allowed=tuple(finance_codes.POSTS),
+            description="a line code of the finance contract (src/finsam/finance_codes.py), "
+            "e.g. rr_arets_resultat",
+        ),
+        ColumnSpec("del", "text"),
+        ColumnSpec("belopp", "integer", required=True),
+        _code("enhet", finance_codes.UNITS, required=True),
+        ColumnSpec("kalla", "text"),
+    ),
 }
+
+OPTIONAL_TABLES = frozenset({"ekonomi"})
+"""Tables a dataset may leave out (a missing one is read as empty)."""
 
 # Columns that must be present in the file even though cells may be empty: the contract says
 # "yes for personuppgifter" (kommun) and "if registrering=personuppgifter" (person_id).

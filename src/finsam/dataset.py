@@ -17,7 +17,6 @@ import yaml
 from finsam import reference
 from finsam.contract import TABLES
 from finsam.errors import FinsamError, InvalidDataset
-from finsam.finance_input import read_finances
 from finsam.paths import REFERENCE_DIR
 from finsam.rawdata import dataset_fingerprint, read_raw_dataset
 from finsam.validate import check_tables
@@ -35,7 +34,6 @@ class Dataset:
     description: str = ""
     extra: dict = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)  # how the files were read (encoding, …)
-    finances: pd.DataFrame | None = None  # the published financial figures (ekonomi.csv)
 
 
 def read_metadata(path: Path) -> dict:
@@ -74,14 +72,12 @@ def load_dataset(path: Path, reference_dir: Path = REFERENCE_DIR) -> Dataset:
     raw, problems = read_raw_dataset(path)
     notes = [note for table in raw.values() for note in table.notes]
     problems += check_tables(raw, reference_dir, meta.get("extracted"))
-    finances = None
-    try:
-        finances = read_finances(path, reference_dir)
-    except InvalidDataset as invalid:
-        problems += invalid.violations
     if problems:
         raise InvalidDataset(str(path), sorted(problems, key=lambda v: (v.source, v.row or 0)))
-    tables = {name: _typed(name, raw[name].frame, reference_dir) for name in TABLES}
+    tables = {  # an optional table the dataset leaves out is empty
+        name: _typed(name, raw[name].frame if name in raw else pd.DataFrame(), reference_dir)
+        for name in TABLES
+    }
     return Dataset(
         tables=tables,
         fingerprint=dataset_fingerprint(path),
@@ -89,7 +85,6 @@ def load_dataset(path: Path, reference_dir: Path = REFERENCE_DIR) -> Dataset:
         description=str(meta.get("description", "")),
         extra={k: v for k, v in meta.items() if k not in ("synthetic", "description")},
         notes=notes,
-        finances=finances,
     )
 
 
@@ -103,7 +98,7 @@ def _typed(name: str, frame: pd.DataFrame, reference_dir: Path) -> pd.DataFrame:
         )
         if spec.kind == "date":
             out[spec.name] = pd.to_datetime(col, format="%Y-%m-%d")
-        elif spec.kind in ("year", "count"):
+        elif spec.kind in ("year", "count", "integer"):
             out[spec.name] = pd.to_numeric(col).astype("Int64")
         elif spec.kind == "kommun":
             out[spec.name] = col.map(

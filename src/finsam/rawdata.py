@@ -1,9 +1,10 @@
 """Reading a dataset's tables exactly as written: every cell as text, nothing converted.
 
 A dataset is a folder of CSV files (``deltaganden.csv`` …) or one XLSX workbook with one sheet
-per table. Each table comes back as a DataFrame of strings (missing cells as ``NA``) whose index
-is the row number a spreadsheet program shows (header = row 1), so that every later message can
-name the row. Input files are opened read-only and never modified.
+per table; an optional table (``ekonomi``) may be missing. Each table comes back as a DataFrame
+of strings (missing cells as ``NA``) whose index is the row number a spreadsheet program shows
+(header = row 1), so that every later message can name the row. Input files are opened
+read-only and never modified.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from finsam.contract import TABLES
+from finsam.contract import OPTIONAL_TABLES, TABLES
 from finsam.errors import FinsamError, Violation
 
 
@@ -159,7 +160,8 @@ def _read_csv_folder(folder: Path) -> tuple[dict[str, RawTable], list[Violation]
         file = folder / f"{name}.csv"
         source = file.name
         if not file.is_file():
-            problems.append(Violation(source, None, None, None, _missing_file(folder, name)))
+            if name not in OPTIONAL_TABLES:
+                problems.append(Violation(source, None, None, None, _missing_file(folder, name)))
             continue
         text, encoding = _decode(file.read_bytes())
         if text is None:
@@ -241,7 +243,8 @@ def _read_workbook(file: Path) -> tuple[dict[str, RawTable], list[Violation]]:
         for name in TABLES:
             source = f"{file.name}, sheet {name}"
             if name not in workbook.sheetnames:
-                problems.append(Violation(file.name, None, None, None, f"a sheet named {name}"))
+                if name not in OPTIONAL_TABLES:
+                    problems.append(Violation(file.name, None, None, None, f"a sheet named {name}"))
                 continue
             records = workbook[name].iter_rows(values_only=True)
             first = next(records, None)

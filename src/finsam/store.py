@@ -19,7 +19,6 @@ import pandas as pd
 from finsam import __version__, reference
 from finsam.dataset import Dataset
 from finsam.errors import FinsamError
-from finsam.finance_input import FINANCE_TABLE, empty_finances
 from finsam.paths import NATIONAL_DIR, REFERENCE_DIR
 
 STORE_FILE = "store.duckdb"  # the notebooks' default: a link to the last site build's store
@@ -35,10 +34,8 @@ def ingest(dataset: Dataset, store_path: Path, reference_dir: Path = REFERENCE_D
     os.unlink(tmp_name)  # DuckDB wants to create the file itself
     try:
         with duckdb.connect(tmp_name) as con:
-            finances = empty_finances() if dataset.finances is None else dataset.finances
             frames = {
                 **dataset.tables,
-                FINANCE_TABLE: finances,
                 "kommuner": reference.kommuner(reference_dir),
                 "forbund_medlemmar": reference.forbund_members(reference_dir),
                 **national_tables(),
@@ -118,7 +115,7 @@ class Store:
 
     def finances(self, forbund: str | None = None) -> pd.DataFrame:
         """The published financial figures (``ekonomi``; empty without a finance file)."""
-        return self.table(FINANCE_TABLE, forbund)
+        return self.table("ekonomi", forbund)
 
     def insatser(self, forbund: str | None = None) -> pd.DataFrame:
         return self.table("insatser", forbund)

@@ -18,10 +18,12 @@ import pandera.pandas as pa
 from finsam import codes, reference
 from finsam.contract import CONDITIONAL_COLUMNS, TABLES, UNIQUE_KEYS, ColumnSpec
 from finsam.errors import Violation
+from finsam.finance_codes import MEMBERS
 from finsam.paths import REFERENCE_DIR
 from finsam.rawdata import RawTable, read_raw_dataset
 
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_WHOLE = re.compile(r"-?\d+")
 KOMMUN_COLUMNS = {spec.name for specs in TABLES.values() for spec in specs if spec.kind == "kommun"}
 
 
@@ -107,6 +109,7 @@ def _cell_check(spec: ColumnSpec, reference_dir: Path) -> pa.Check | None:
         "date": _is_iso_date,
         "year": _is_year,
         "count": str.isdigit,
+        "integer": lambda s: bool(_WHOLE.fullmatch(s)),
         "kommun": lambda s: reference.resolve_kommun(s, reference_dir) is not None,
     }.get(spec.kind)
     if test is None:
@@ -310,6 +313,10 @@ def _row_rules(tables: dict[str, RawTable], reference_dir: Path) -> list[Violati
                 "a year not before startar",
             )
 
+    finances = tables.get("ekonomi")
+    if finances is not None:
+        problems += _finance_rules(finances, names, reference_dir)
+
     struktur = tables.get("strukturdeltagare")
     if struktur is not None:
         problems += _insats_known(struktur, insatser, "strukturovergripande")
@@ -319,6 +326,39 @@ def _row_rules(tables: dict[str, RawTable], reference_dir: Path) -> list[Violati
             problems += _rows(
                 struktur, split > _years(f["antal"]), "antal", "at least kvinnor + man"
             )
+    return problems
+
+
+def _finance_rules(table: RawTable, names: frozenset[str], reference_dir: Path) -> list[Violation]:
+    """The förbund is in the register; a member contribution names its member; a figure is
+    given once per förbund, year, line, part, unit and source."""
+    problems = _known_forbund(table, names)
+    f = table.frame
+    if _has(table, "post", "del"):
+        member = f["del"].map(
+            lambda v: (
+                v in MEMBERS
+                or (
+                    bool(re.fullmatch(r"\d{4}", v))
+                    and reference.resolve_kommun(v, reference_dir) == v
+                )
+            ),
+            na_action="ignore",
+        )
+        problems += _rows(
+            table,
+            f["post"].eq("not_driftbidrag") & ~member.eq(True),
+            "del",
+            "the member: staten, region or a member kommun's 4-digit kommunkod",
+        )
+    key = [c for c in ("forbund", "ar", "post", "del", "enhet", "kalla") if c in f]
+    if len(key) == 6:
+        problems += _rows(
+            table,
+            f[key].fillna("").duplicated(keep="first"),
+            "post",
+            "one figure per förbund, year, line, part, unit and source",
+        )
     return problems
 
 
