@@ -14,7 +14,13 @@ from decimal import ROUND_HALF_UP, Decimal
 
 import pandas as pd
 
-from finsam.finance_codes import NOTE_SUMS, NOTES, OPERATING_LINES, STATUTORY_SHARES
+from finsam.finance_codes import (
+    INCOME_LINES,
+    NOTE_SUMS,
+    NOTES,
+    OPERATING_LINES,
+    STATUTORY_SHARES,
+)
 
 
 def figures(finances: pd.DataFrame, forbund: str, year: int, unit: str = "kr") -> dict[str, int]:
@@ -58,6 +64,25 @@ def equity_ratio(finances: pd.DataFrame, forbund: str, year: int) -> int | None:
     if "br_eget_kapital" not in balance or not balance.get("br_summa_tillgangar"):
         return None
     return whole_percent(balance["br_eget_kapital"], balance["br_summa_tillgangar"])
+
+
+def income(statement: dict[str, int]) -> int | None:
+    """Verksamhetens intäkter (kr) of an income statement's figures, ``None`` without any."""
+    lines = [statement[c] for c in INCOME_LINES if c in statement]
+    return sum(lines) if lines else None
+
+
+def costs(statement: dict[str, int]) -> int | None:
+    """Verksamhetens kostnader including depreciation, as a positive amount (kr), as the
+    overview and the driftredovisning state them; ``None`` without a cost line."""
+    if "rr_verksamhetens_kostnader" not in statement:
+        return None
+    return -(statement["rr_verksamhetens_kostnader"] + statement.get("rr_avskrivningar", 0))
+
+
+def in_tkr(value: int | None) -> int | None:
+    """Kronor as whole tkr, rounded half up."""
+    return None if value is None else rounded(value, 1000)
 
 
 def liquid_funds(balance: dict[str, int]) -> int | None:
@@ -266,12 +291,7 @@ def _year_inconsistencies(finances: pd.DataFrame, forbund: str, year: int) -> li
         stated_flow,
     )
     # Notes against their parts and their statement lines.
-    members = finances[
-        (finances["forbund"] == forbund)
-        & (finances["ar"] == year)
-        & (finances["post"] == "not_driftbidrag")
-        & (finances["enhet"] == "kr")
-    ]
+    members = member_contributions(finances, forbund, year)
     contributions = int(members["belopp"].sum()) if len(members) else None
     parts = dict(kr)
     if contributions is not None:
@@ -280,20 +300,19 @@ def _year_inconsistencies(finances: pd.DataFrame, forbund: str, year: int) -> li
         check(
             f"Noten: {NOTES[summa].lower()} = summan av raderna", kr.get(summa), total(codes, parts)
         )
-    income = total(
-        ("rr_medlemsavgifter", "rr_bidrag", "rr_ovriga_intakter", "rr_verksamhetens_intakter")
+    stated_income = income(kr)
+    check(
+        "Notens intäkter = resultaträkningens intäkter", kr.get("not_intakter_summa"), stated_income
     )
-    check("Notens intäkter = resultaträkningens intäkter", kr.get("not_intakter_summa"), income)
     check(
         "Medlemsavgifterna i noten = resultaträkningens medlemsavgifter",
         contributions,
         kr.get("rr_medlemsavgifter"),
     )
-    costs = kr.get("rr_verksamhetens_kostnader")
     check(
         "Notens kostnader = resultaträkningens kostnader",
         kr.get("not_kostnader_summa"),
-        None if costs is None else -costs,
+        None if "rr_verksamhetens_kostnader" not in kr else -kr["rr_verksamhetens_kostnader"],
     )
     check(
         "Notens fordringar = balansräkningens fordringar",
@@ -306,15 +325,14 @@ def _year_inconsistencies(finances: pd.DataFrame, forbund: str, year: int) -> li
         kr.get("br_kortfristiga_skulder"),
     )
     # Overview and driftredovisning (tkr) against the statements.
-    all_costs = None if costs is None else -(costs + kr.get("rr_avskrivningar", 0))
+    all_costs = costs(kr)
     equity = kr.get("br_eget_kapital")
-    in_tkr = lambda v: None if v is None else rounded(v, 1000)  # noqa: E731
     for code, text, value in (
-        ("oversikt_intakter", "Flerårsöversiktens intäkter", income),
+        ("oversikt_intakter", "Flerårsöversiktens intäkter", stated_income),
         ("oversikt_kostnader", "Flerårsöversiktens kostnader", all_costs),
         ("oversikt_resultat", "Flerårsöversiktens resultat", result),
         ("drift_utfall_kostnader", "Driftredovisningens kostnader", all_costs),
-        ("drift_utfall_intakter", "Driftredovisningens intäkter", income),
+        ("drift_utfall_intakter", "Driftredovisningens intäkter", stated_income),
         ("drift_utfall_resultat", "Driftredovisningens resultat", result),
         ("drift_utgaende_eget_kapital", "Driftredovisningens eget kapital", equity),
         ("drift_likvida_medel", "Driftredovisningens likvida medel", liquid_funds(kr)),

@@ -25,15 +25,15 @@ INCOME_STATEMENT = {
     "rr_extraordinara_poster": "Extraordinära poster",
     "rr_arets_resultat": "Årets resultat",
 }
-# Lines of the operating result, in the order they add up to it.
-OPERATING_LINES = (
+# The income lines (a förbund states either the first three or the fourth), and the lines of
+# the operating result in the order they add up to it.
+INCOME_LINES = (
     "rr_medlemsavgifter",
     "rr_bidrag",
     "rr_ovriga_intakter",
     "rr_verksamhetens_intakter",
-    "rr_verksamhetens_kostnader",
-    "rr_avskrivningar",
 )
+OPERATING_LINES = (*INCOME_LINES, "rr_verksamhetens_kostnader", "rr_avskrivningar")
 
 # Balansräkning (balance sheet) at 31 December.
 BALANCE_SHEET = {

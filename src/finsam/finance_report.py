@@ -140,34 +140,23 @@ class FinancePage:
             published = accounts.figures(self.finances, self.forbund, year, "tkr")
             count = accounts.figures(self.finances, self.forbund, year, "antal")
             percent = accounts.figures(self.finances, self.forbund, year, "procent")
-            income = (
-                sum(
-                    kr.get(c, 0)
-                    for c in (
-                        "rr_medlemsavgifter",
-                        "rr_bidrag",
-                        "rr_ovriga_intakter",
-                        "rr_verksamhetens_intakter",
-                    )
-                )
-                if "rr_arets_resultat" in kr
-                else None
+            income, costs, result = (
+                accounts.income(kr),
+                accounts.costs(kr),
+                kr.get("rr_arets_resultat"),
             )
-            costs = (
-                -(kr.get("rr_verksamhetens_kostnader", 0) + kr.get("rr_avskrivningar", 0))
-                if "rr_arets_resultat" in kr
-                else None
-            )
-            result = kr.get("rr_arets_resultat")
-            in_tkr = lambda v: None if v is None else accounts.rounded(v, 1000)  # noqa: E731
             rows["Verksamhetens intäkter (tkr)"].append(
-                in_tkr(income) if income is not None else published.get("oversikt_intakter")
+                accounts.in_tkr(income)
+                if income is not None
+                else published.get("oversikt_intakter")
             )
             rows["Verksamhetens kostnader (tkr)"].append(
-                in_tkr(costs) if costs is not None else published.get("oversikt_kostnader")
+                accounts.in_tkr(costs) if costs is not None else published.get("oversikt_kostnader")
             )
             rows["Årets resultat (tkr)"].append(
-                in_tkr(result) if result is not None else published.get("oversikt_resultat")
+                accounts.in_tkr(result)
+                if result is not None
+                else published.get("oversikt_resultat")
             )
             ratio = accounts.equity_ratio(self.finances, self.forbund, year)
             rows["Soliditet (%)"].append(
