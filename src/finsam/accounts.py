@@ -42,6 +42,13 @@ def figures(finances: pd.DataFrame, forbund: str, year: int, unit: str = "kr") -
     return {post: amount for post, (_, amount) in chosen.items()}
 
 
+def statement_years(finances: pd.DataFrame, forbund: str) -> list[int]:
+    """The years for which ``forbund`` gives an income statement (its result): the years of its
+    financial report pages, ascending."""
+    stated = finances[(finances["forbund"] == forbund) & (finances["post"] == "rr_arets_resultat")]
+    return sorted({int(year) for year in stated["ar"]})
+
+
 def _report_year(source: object) -> int:
     found = re.search(r"\b(19|20)\d{2}\b", str(source or ""))
     return int(found.group(0)) if found else 0

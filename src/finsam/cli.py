@@ -411,8 +411,9 @@ def _warn_if_unprotected(disclosure: Path) -> None:
 
 def _check_statements(store, forbund: str, year: int) -> None:
     """A clear error unless the data hold an income statement of ``forbund`` for ``year``."""
-    finances = store.finances(forbund)
-    years = sorted(set(finances.loc[finances["post"] == "rr_arets_resultat", "ar"].astype(int)))
+    from finsam.accounts import statement_years
+
+    years = statement_years(store.finances(forbund), forbund)
     if year not in years:
         have = ", ".join(map(str, years)) or "none (no ekonomi.csv, or no income statement)"
         raise FinsamError(

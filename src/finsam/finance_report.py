@@ -49,7 +49,7 @@ class FinancePage:
 
     @property
     def has_statements(self) -> bool:
-        return "rr_arets_resultat" in accounts.figures(self.finances, self.forbund, self.year)
+        return self.year in accounts.statement_years(self.finances, self.forbund)
 
     def _two_years(self, lines: dict[str, str], values) -> pd.DataFrame:
         """Rows of ``lines`` given in this year or last year: Post, this year, last year."""

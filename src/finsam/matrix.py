@@ -15,6 +15,7 @@ from pathlib import Path
 
 import yaml
 
+from finsam.accounts import statement_years
 from finsam.errors import FinsamError
 from finsam.protection.publication import PageKey, page_key
 from finsam.reference import slugify
@@ -129,7 +130,8 @@ def plan_runs(
     if not isinstance(years, list) or not all(isinstance(y, int) for y in years):
         raise FinsamError(f"{source}: 'years' must be 'auto' or a list of years, got {years!r}")
     if reported_only:
-        years = [y for y in years if y in store.reporting_years()]
+        reported = store.reporting_years()
+        years = [y for y in years if y in reported]
     for year in years:
         store.check_year(year, f"{source}: year")
     entries = matrix["forbund"]
@@ -137,8 +139,6 @@ def plan_runs(
         entries = [{"name": name, "kommuner": "auto"} for name in in_data]
     names = store.table("kommuner").set_index("kommunkod")["kommun"].to_dict()
     finances = store.finances()
-    stated = finances[finances["post"] == "rr_arets_resultat"]
-    accounts = set(zip(stated["forbund"], stated["ar"].astype(int), strict=True))  # a page each
     runs: list[Run] = []
     if matrix.get("riket", False):
         runs += [Run("riket", year, "") for year in years]
@@ -162,5 +162,6 @@ def plan_runs(
         for year in years:
             runs.append(Run("forbund", year, forbund))
             runs += [Run("kommun", year, forbund, code, names[code]) for code in codes]
-        runs += [Run("ekonomi", year, forbund) for year in years if (forbund, year) in accounts]
+        stated = statement_years(finances, forbund)
+        runs += [Run("ekonomi", year, forbund) for year in years if year in stated]
     return runs
