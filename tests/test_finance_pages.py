@@ -145,6 +145,6 @@ def test_one_financial_report_runs_alone_and_a_year_without_statements_is_refuse
     refused = finsam("run", "ekonomi", "--year", "2020", *common)
     assert refused.returncode == 1 and "Traceback" not in refused.stderr
     assert (
-        "no income statement of Samordningsförbundet Insjöriket for 2020; years with one: "
+        "no income statement of Samordningsförbundet Insjöriket for 2020; years with them: "
         "2018, 2019, 2021, 2022" in refused.stderr
     )

@@ -351,7 +351,8 @@ def test_notebooks_show_exactly_the_tables_that_are_protected(kind):
     source = "".join("".join(c["source"]) for c in json.loads(notebook.read_text())["cells"])
     shown = set(
         re.findall(
-            r'show\.(?:table|compared_with_national)\(page, (?:store_path, )?"(\w+)"', source
+            r'show\.(?:table|wide_table|compared_with_national)\(page, (?:store_path, )?"(\w+)"',
+            source,
         )
     )
     assert shown == set(PAGE_TABLES[kind])

@@ -46,7 +46,7 @@ def nonzero(table_counts: dict) -> dict:
 
 def test_every_table_id_exists_with_the_tidy_columns(forbund):
     assert list(forbund) == [spec.id for spec in TABLES]
-    assert len(TABLES) == 18
+    assert len(TABLES) == 19
     for table_id, table in forbund.items():
         second = BY_ID[table_id].second
         expected = [
@@ -232,3 +232,17 @@ def test_protected_page_hides_small_counts(store):
     assert flow.loc[~flow["undertryckt"], "antal"].map(lambda v: v == 0 or v > 4).all()
     assert flow.loc[flow["undertryckt"], "antal"].isna().all()
     assert flow.loc[flow["undertryckt"], "andel"].map(math.isnan).all()
+
+
+def test_flows_and_results_per_insats(forbund):
+    """Balder 2022: D01 and D03 ended (D01 to work and studies, in own support), D03 and D05
+    new; referrals R1, R2 and R4 assigned to it. Primus: D02 new, D06 ends in 2023."""
+    table = forbund["flode_insats"].pivot(index="kategori", columns="matt", values="antal")
+    measures = [
+        "nya", "avslutade", "arbete_studier", "arbetssokande", "arbete_studier_arbetssokande",
+        "egen_forsorjning", "remisser",
+    ]  # fmt: skip
+    assert table.loc["Balder", measures].tolist() == [2, 2, 1, 0, 1, 1, 3]
+    assert table.loc["Primus", measures].tolist() == [1, 0, 0, 0, 0, 0, 0]
+    assert table.loc["totalt", measures].tolist() == [3, 2, 1, 0, 1, 1, 3]
+    assert set(forbund["flode_insats"]["kon"]) == {"totalt"}

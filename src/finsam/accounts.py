@@ -396,3 +396,31 @@ def member_contributions(finances: pd.DataFrame, forbund: str, year: int) -> pd.
     out = rows[["del", "belopp"]].reset_index(drop=True)
     out["andel"] = 100 * out["belopp"] / out["belopp"].sum()
     return out
+
+
+def budget_by_insats(finances: pd.DataFrame, forbund: str, year: int) -> pd.DataFrame:
+    """The driftredovisning's costs per insats (tkr): ``insats`` ("" for the total, which comes
+    last), ``budget``, ``utfall`` and ``avvikelse`` = budget − utfall (positive: under budget),
+    missing where a figure is not given; empty when the förbund states none."""
+    rows = finances[
+        (finances["forbund"] == forbund)
+        & (finances["ar"] == year)
+        & finances["post"].isin(["drift_budget_kostnader", "drift_utfall_kostnader"])
+        & (finances["enhet"] == "tkr")
+    ]
+    columns = ["insats", "budget", "utfall", "avvikelse"]
+    if rows.empty:
+        return pd.DataFrame(columns=columns)
+    wide = rows.assign(insats=rows["del"].fillna("")).pivot_table(
+        index="insats", columns="post", values="belopp", aggfunc="first", sort=False
+    )
+    wide = wide.reindex(columns=["drift_budget_kostnader", "drift_utfall_kostnader"])
+    out = pd.DataFrame(
+        {
+            "insats": wide.index.astype(str),
+            "budget": wide["drift_budget_kostnader"].astype("Int64").to_numpy(),
+            "utfall": wide["drift_utfall_kostnader"].astype("Int64").to_numpy(),
+        }
+    )
+    out["avvikelse"] = out["budget"] - out["utfall"]
+    return out.sort_values("insats", key=lambda s: s.eq(""), kind="stable").reset_index(drop=True)

@@ -16,6 +16,7 @@ from pathlib import Path
 
 from finsam import dataset as dataset_module
 from finsam.catalog import DISCLOSURE_PARAMS, load_threshold
+from finsam.contract import TABLES
 from finsam.errors import FinsamError
 from finsam.execute import RunResult, execute_runs, source_fingerprint
 from finsam.matrix import Run, plan_runs, read_matrix
@@ -47,6 +48,12 @@ def reference_fingerprint(reference_dir: Path = REFERENCE_DIR) -> str:
     return digest.hexdigest()
 
 
+def contract_fingerprint() -> str:
+    """The tables and columns of the contract: a store made under another contract (say,
+    before a table was added) is not reused."""
+    return ";".join(f"{name}:{','.join(c.name for c in specs)}" for name, specs in TABLES.items())
+
+
 def prepare_store(data: Path, build_dir: Path) -> Store:
     """The store of the dataset at ``data``: one per dataset, ``build_dir/stores/<name>-<hash>
     .duckdb``, named by the dataset's content and the reference data, so that commands on
@@ -54,7 +61,7 @@ def prepare_store(data: Path, build_dir: Path) -> Store:
     is reused; otherwise the dataset is validated and ingested (raises on violations)."""
     data = Path(data)
     fingerprint = hashlib.sha256(
-        (dataset_fingerprint(data) + reference_fingerprint()).encode()
+        (dataset_fingerprint(data) + reference_fingerprint() + contract_fingerprint()).encode()
     ).hexdigest()
     name = f"{slugify(data.resolve().stem) or 'data'}-{fingerprint[:16]}.duckdb"
     store_path = Path(build_dir) / STORES_DIR / name

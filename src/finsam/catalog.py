@@ -18,7 +18,16 @@ import numpy as np
 import pandas as pd
 import yaml
 
-from finsam import codes, demographics, flows, outcomes, referrals, structural, support
+from finsam import (
+    codes,
+    demographics,
+    flows,
+    insats_results,
+    outcomes,
+    referrals,
+    structural,
+    support,
+)
 from finsam.errors import FinsamError
 from finsam.paths import PARAMS_DIR
 from finsam.population import Population
@@ -105,6 +114,19 @@ TABLES: tuple[TableSpec, ...] = (
         lambda p: flows.participations_by(p.deltaganden, p.year, "insats", _individual_insatser(p)),
         _insats_labels,
         "Statistikbilaga (seed 000): Antal deltagare per insats",
+    ),
+    TableSpec(
+        "flode_insats",
+        "Deltagarflöde och resultat per insats",
+        "Insats",
+        lambda p: insats_results.flows_by_insats(
+            p.deltaganden, p.remisser, p.year, _individual_insatser(p)
+        ),
+        _insats_labels,
+        "Måluppfyllelse 2015, Botkyrka Huddinge Salem: deltagare per insats",
+        second="matt",
+        second_labels=insats_results.MEASURES,
+        chart=False,
     ),
     TableSpec(
         "deltagare_kommun",

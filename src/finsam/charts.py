@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import textwrap
 from collections.abc import Mapping
 
 import matplotlib
@@ -90,5 +91,61 @@ def lines_over_time(
         ax.set_ylabel(ylabel)
         if hue:
             ax.legend(title=None, frameon=False)
+        fig.tight_layout()
+    return fig
+
+
+SERIES_PALETTE = ("#4d4d4d", "#2166ac", "#b2182b")
+
+
+def horizontal_bars(
+    data: pd.DataFrame, title: str, xlabel: str, *, reference: float | None = None
+) -> Figure:
+    """Horizontal bars of ``varde`` per ``kategori`` (in order), one bar per ``serie`` (e.g.
+    budget and utfall per insats), labelled with their values; ``reference`` draws a dashed
+    line (e.g. 100 % fulfilment). Missing values get no bar."""
+    data = data.assign(kategori=data["kategori"].map(lambda k: textwrap.fill(str(k), 38)))
+    order = list(dict.fromkeys(data["kategori"]))
+    series = list(dict.fromkeys(data["serie"]))
+    with sns.axes_style("whitegrid"):
+        lines = sum(k.count("\n") + 1 for k in order)
+        height = 0.3 * max(lines, 3) * max(len(series), 1) ** 0.5 + 1.5
+        fig, ax = plt.subplots(figsize=(7.5, height), dpi=110)
+        sns.barplot(
+            data=data.astype({"varde": float}),
+            x="varde",
+            y="kategori",
+            hue="serie",
+            order=order,
+            hue_order=series,
+            palette=list(SERIES_PALETTE[: len(series)]),
+            orient="h",
+            ax=ax,
+        )
+        if reference is not None:
+            ax.axvline(reference, color="#333333", linestyle="--", linewidth=1)
+        fig.suptitle(title, fontsize=11, x=0.01, ha="left")
+        ax.set_xlabel(xlabel)
+        ax.set_ylabel("")
+        if len(series) > 1:
+            ax.legend(
+                title=None,
+                frameon=False,
+                ncols=len(series),
+                loc="upper center",
+                bbox_to_anchor=(0.5, -0.18),
+            )
+        elif ax.get_legend() is not None:
+            ax.get_legend().remove()
+        for container in ax.containers:
+            ax.bar_label(
+                container,
+                labels=[
+                    "" if pd.isna(v) else f"{v:,.0f}".replace(",", " ")
+                    for v in container.datavalues
+                ],
+                fontsize=7,
+                padding=2,
+            )
         fig.tight_layout()
     return fig

@@ -6,6 +6,7 @@ command exits 1.
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import os
 import sys
@@ -213,7 +214,10 @@ def build(
 @user_errors
 def run(
     kind: Annotated[
-        str, typer.Argument(help="Report kind: riket, forbund, kommun or ekonomi (finances).")
+        str,
+        typer.Argument(
+            help="Report kind: riket, forbund, kommun, ekonomi (finances) or mal (goals)."
+        ),
     ],
     year: Annotated[int, typer.Option(help="Report year.")],
     kommun: Annotated[
@@ -251,19 +255,18 @@ def run(
     from finsam.population import kommun_code, member_code
     from finsam.reference import kommun_name
 
-    if kind not in ("riket", "forbund", "kommun", "ekonomi"):
-        raise FinsamError(f"report kind {kind!r}: expected riket, forbund, kommun or ekonomi")
+    if kind not in REPORT_KINDS:
+        raise FinsamError(f"report kind {kind!r}: expected {', '.join(REPORT_KINDS)}")
     if kind == "kommun" and not kommun:
         raise FinsamError("a kommun report needs --kommun (name or SCB code)")
-    if kind == "ekonomi" and (kommun or period_end):
-        raise FinsamError("a financial report (ekonomi) takes neither --kommun nor --period-end")
+    if kind in FORBUND_KINDS and (kommun or period_end):
+        raise FinsamError(
+            f"a {REPORT_KINDS[kind]} ({kind}) takes neither --kommun nor --period-end"
+        )
     period_end = parse_period_end(period_end, year)
     store = prepare_store(data, build_dir)
     _print_notes(store)
-    if kind == "ekonomi":
-        _check_statements(store, forbund or _forbund_for(store, None), year)
-    else:
-        store.check_year(year)
+    _check_kind_year(store, kind, forbund or _forbund_for(store, None), year)
     code = kommun_code(kommun) if kommun else None
     forbund = "" if kind == "riket" else forbund or _forbund_for(store, code)
     if code is not None:
@@ -291,7 +294,9 @@ def run(
 @app.command()
 @user_errors
 def tables(
-    level: Annotated[str, typer.Option(help="riket, forbund or kommun.")],
+    level: Annotated[
+        str, typer.Option(help="riket, forbund, kommun, ekonomi (finances) or mal (goals).")
+    ],
     year: Annotated[int, typer.Option(help="Report year.")],
     out_dir: Annotated[
         Path, typer.Option("--out", help="Folder in which the page's folder of tables is written.")
@@ -314,13 +319,16 @@ def tables(
     build_dir: BuildDirOption = paths.DEFAULT_BUILD_DIR,
     params: ParamsOption = paths.PARAMS_DIR / "site.yml",
 ):
-    """Export every statistics table of one page (level, name, year) as tidy files, protected
-    together with the site of ``--params``: a folder per page in --out (named by level, name,
-    year), with a CSV file per table or one workbook with a sheet per table."""
+    """Export every table of one page (level, name, year) as tidy files, protected together
+    with the site of ``--params``: a folder per page in --out (named by level, name, year), with
+    a CSV file per table or one workbook with a sheet per table. ``ekonomi`` exports a
+    förbund's financial statements, ``mal`` its goals, results and participants per insats."""
     from finsam.build import prepare_store
     from finsam.catalog import load_threshold
     from finsam.execute import source_fingerprint
     from finsam.export import FORMATS, ExportedPage, export_page
+    from finsam.finance_report import finance_page
+    from finsam.goal_report import goal_page
     from finsam.matrix import plan_runs, read_matrix
     from finsam.periods import parse_period_end
     from finsam.population import population
@@ -329,29 +337,48 @@ def tables(
 
     if fmt not in FORMATS:
         raise FinsamError(f"format {fmt!r}: expected one of {', '.join(FORMATS)}")
+    if level not in REPORT_KINDS:
+        raise FinsamError(f"--level {level!r}: expected {', '.join(REPORT_KINDS)}")
+    if level in FORBUND_KINDS and period_end:
+        raise FinsamError(f"a {REPORT_KINDS[level]} ({level}) takes no --period-end")
     period_end = parse_period_end(period_end, year)
     store = prepare_store(data, build_dir)
     _print_notes(store)
-    store.check_year(year)
-    pop = population(store, level, name, year, period_end)
+    if level in FORBUND_KINDS:
+        name = name or _forbund_for(store, None)
+    _check_kind_year(store, level, name or "", year)
     threshold = 0 if unsuppressed else load_threshold()
-    key = population_key(pop)
-    site_runs = plan_runs(read_matrix(params), store, source=str(params), reported_only=True)
-    keys = [key, *(r.key for r in site_runs if r.protected)]
-    mask = site_mask(store, keys, threshold, build_dir / "protection", source_fingerprint())
     fingerprint = store.meta()["fingerprint"]
-    page_tables = protected_page(pop, key, read_mask(mask, fingerprint, threshold, key)).tables
-    if unsuppressed:
+    if level == "ekonomi":
+        page_tables = finance_page(store.path, name, year).tidy_tables()
+        page = ExportedPage(level, name, year, dt.date(year, 12, 31), threshold, fingerprint)
+        label = name
+    else:
+        pop = population(store, "forbund" if level == "mal" else level, name, year, period_end)
+        key = population_key(pop)
+        site_runs = plan_runs(read_matrix(params), store, source=str(params), reported_only=True)
+        keys = [key, *(r.key for r in site_runs if r.protected)]
+        mask = site_mask(store, keys, threshold, build_dir / "protection", source_fingerprint())
+        if level == "mal":
+            page_tables = goal_page(store.path, name, year, threshold, mask).tidy_tables()
+        else:
+            page_tables = protected_page(
+                pop, key, read_mask(mask, fingerprint, threshold, key)
+            ).tables
+        page = ExportedPage(level, pop.name, year, pop.period_end, threshold, fingerprint)
+        label = pop.label
+    if unsuppressed and level != "ekonomi":
         err.print(
             "[bold red]warning:[/bold red] --unsuppressed: small counts are NOT protected. "
             "These files are for internal use only and must not be published."
         )
-    page = ExportedPage(level, pop.name, year, pop.period_end, threshold, fingerprint)
     folder = export_page(page_tables, page, out_dir, fmt)
-    protection = "unsuppressed" if unsuppressed else f"counts 1–{threshold} suppressed"
-    out.print(
-        f"{len(page_tables)} tables for {pop.label} {year} ({protection}) written to {folder}"
+    protection = (
+        "no counts of people"
+        if level == "ekonomi"
+        else ("unsuppressed" if unsuppressed else f"counts 1–{threshold} suppressed")
     )
+    out.print(f"{len(page_tables)} tables for {label} {year} ({protection}) written to {folder}")
 
 
 @app.command()
@@ -409,16 +436,42 @@ def _warn_if_unprotected(disclosure: Path) -> None:
         )
 
 
-def _check_statements(store, forbund: str, year: int) -> None:
-    """A clear error unless the data hold an income statement of ``forbund`` for ``year``."""
-    from finsam.accounts import statement_years
+REPORT_KINDS = {
+    "riket": "national report",
+    "forbund": "förbund report",
+    "kommun": "kommun report",
+    "ekonomi": "financial report",
+    "mal": "goal follow-up",
+}
+FORBUND_KINDS = ("ekonomi", "mal")
+"""Kinds of page about a whole förbund for the year, without kommun or period end."""
 
-    years = statement_years(store.finances(forbund), forbund)
+
+def _check_kind_year(store, kind: str, forbund: str, year: int) -> None:
+    """A clear error unless the data hold what a page of ``kind`` for ``year`` needs: an
+    income statement of ``forbund`` (ekonomi), its goals and participations (mal), or
+    participations (the statistics)."""
+    from finsam.accounts import statement_years
+    from finsam.matrix import goal_years
+
+    if kind == "ekonomi":
+        years = statement_years(store.finances(forbund), forbund)
+        missing, none = "income statement", "none (no ekonomi.csv, or no income statement)"
+    elif kind == "mal":
+        store.check_year(year)
+        years, missing, none = (
+            goal_years(store.goals(forbund), forbund),
+            "goals",
+            "none (no mal.csv)",
+        )
+    else:
+        store.check_year(year)
+        return
     if year not in years:
-        have = ", ".join(map(str, years)) or "none (no ekonomi.csv, or no income statement)"
+        have = ", ".join(map(str, years)) or none
         raise FinsamError(
-            f"--year {year}: the data hold no income statement of {forbund} for {year}; "
-            f"years with one: {have}"
+            f"--year {year}: the data hold no {missing} of {forbund} for {year}; "
+            f"years with them: {have}"
         )
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-from finsam import codes, finance_codes
+from finsam import codes, finance_codes, goal_codes
 
 CONTRACT_VERSION = 1
 
@@ -123,9 +123,22 @@ TABLES: dict[str, tuple[ColumnSpec, ...]] = {
         _code("enhet", finance_codes.UNITS, required=True),
         ColumnSpec("kalla", "text"),
     ),
+    # A förbund's goals per insats and year (optional; see finsam.goal_codes).
+    "mal": (
+        ColumnSpec("forbund", "text", required=True),
+        ColumnSpec("ar", "year", required=True),
+        ColumnSpec("insats", "text", required=True),
+        ColumnSpec("mal", "text", required=True),
+        _code("indikator", goal_codes.INDICATORS, required=True),
+        ColumnSpec("malvarde", "count"),
+        _code("enhet", goal_codes.GOAL_UNITS),
+        ColumnSpec("resultat", "count"),
+        _code("bedomning", goal_codes.RATINGS),
+        ColumnSpec("kalla", "text"),
+    ),
 }
 
-OPTIONAL_TABLES = frozenset({"ekonomi"})
+OPTIONAL_TABLES = frozenset({"ekonomi", "mal"})
 """Tables a dataset may leave out (a missing one is read as empty)."""
 
 # Columns that must be present in the file even though cells may be empty: the contract says
@@ -137,4 +150,5 @@ UNIQUE_KEYS: dict[str, tuple[str, ...]] = {
     "remisser": ("remiss_id",),
     "insatser": ("forbund", "insats"),
     "strukturdeltagare": ("forbund", "insats", "ar"),
+    "mal": ("forbund", "ar", "insats", "mal"),
 }

@@ -11,10 +11,13 @@ swapped in), so a reader never sees half an export or files left from an earlier
   and shares are numbers, a suppressed count is an empty cell, ``undertryckt`` a boolean; the
   header row is bold, shaded and frozen.
 
-Columns of a table: ``kategori`` (code)[, second dimension], ``kon``, ``antal`` (integer, empty
-when suppressed), ``andel`` (percent, unrounded, empty when suppressed or without a base),
-``undertryckt`` (``true``/``false``) and ``skydd`` (the protection, the same on every row, so a
-table copied out of its file still says whether it may be published).
+Columns of a statistics table: ``kategori`` (code)[, second dimension], ``kon``, ``antal``
+(integer, empty when suppressed), ``andel`` (percent, unrounded, empty when suppressed or without
+a base), ``undertryckt`` (``true``/``false``) and ``skydd`` (the protection, the same on every
+row, so a table copied out of its file still says whether it may be published). A financial
+report (level ``ekonomi``) exports its statements as ``post``, ``ar``, ``belopp``, ``enhet``; a
+goal follow-up (``mal``) its goals with their results, the ratings, the protected participant
+tables per insats and the budget per insats.
 """
 
 from __future__ import annotations
@@ -52,6 +55,8 @@ class ExportedPage:
     @property
     def protection(self) -> str:
         """The protection in Swedish, as the files state it."""
+        if self.level == "ekonomi":
+            return "Ekonomiska uppgifter: inga antal personer, inget att skydda."
         if not self.protected:
             return "EJ SKYDDAD: små antal visas. Endast för internt bruk, får inte publiceras."
         return f"Skyddad: antal 1–{self.threshold} och det som avslöjar dem är undertryckta."
@@ -109,8 +114,11 @@ def export_page(
 
 def _tidy(table: pd.DataFrame, page: ExportedPage) -> pd.DataFrame:
     out = table.copy()
-    out["antal"] = out["antal"].astype("Int64")
-    out["undertryckt"] = out["undertryckt"].astype(bool)
+    if "antal" in out:
+        out["antal"] = out["antal"].astype("Int64")
+    for flag in ("undertryckt", "avviker"):
+        if flag in out:
+            out[flag] = out[flag].astype(bool)
     out["skydd"] = page.protection
     return out
 
@@ -119,7 +127,8 @@ def _write_csv(frames: dict[str, pd.DataFrame], page: ExportedPage, folder: Path
     suffix = "" if page.protected else f"-{UNPROTECTED_MARK}"
     page.about().to_csv(folder / f"{ABOUT}.csv", index=False, lineterminator="\n")
     for table_id, frame in frames.items():
-        text = frame.assign(undertryckt=frame["undertryckt"].map({True: "true", False: "false"}))
+        flags = [c for c in ("undertryckt", "avviker") if c in frame]
+        text = frame.assign(**{c: frame[c].map({True: "true", False: "false"}) for c in flags})
         text.to_csv(folder / f"{table_id}{suffix}.csv", index=False, lineterminator="\n")
 
 

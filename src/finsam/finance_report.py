@@ -27,6 +27,21 @@ from finsam.present import swedish_int
 from finsam.store import Store
 
 MINUS = "\u2212"
+# The rows of the multi-year overview, with their units (tkr, whole percent, persons).
+OVERVIEW_ROWS = {
+    "oversikt_intakter": "Verksamhetens intäkter (tkr)",
+    "oversikt_kostnader": "Verksamhetens kostnader (tkr)",
+    "oversikt_resultat": "Årets resultat (tkr)",
+    "oversikt_soliditet": "Soliditet (%)",
+    "oversikt_anstallda": "Antal anställda",
+}
+OVERVIEW_UNITS = {
+    "oversikt_intakter": "tkr",
+    "oversikt_kostnader": "tkr",
+    "oversikt_resultat": "tkr",
+    "oversikt_soliditet": "procent",
+    "oversikt_anstallda": "antal",
+}
 OVERVIEW_YEARS = 4
 
 
@@ -36,6 +51,26 @@ def amount_text(value: int | float | None) -> str:
         return "–"
     text = swedish_int(abs(int(value)))
     return f"{MINUS}{text}" if value < 0 else text
+
+
+def budget_table(numbers: pd.DataFrame) -> pd.DataFrame:
+    """:func:`finsam.accounts.budget_by_insats` as displayed: the total row is "Summa"."""
+    return pd.DataFrame(
+        {
+            "Insats (tkr)": numbers["insats"].replace("", "Summa"),
+            "Budget": numbers["budget"].map(amount_text),
+            "Utfall": numbers["utfall"].map(amount_text),
+            "Avvikelse": numbers["avvikelse"].map(amount_text),
+        }
+    )
+
+
+def budget_tidy(numbers: pd.DataFrame, year: int) -> pd.DataFrame:
+    """:func:`finsam.accounts.budget_by_insats` for export: ``insats`` ("" for the total),
+    ``ar``, ``budget``, ``utfall``, ``avvikelse``, ``enhet`` (tkr)."""
+    return numbers.assign(ar=year, enhet="tkr")[
+        ["insats", "ar", "budget", "utfall", "avvikelse", "enhet"]
+    ]
 
 
 @dataclass(frozen=True)
@@ -121,52 +156,109 @@ class FinancePage:
         figures = self.overview_figures()
         frame = figures.map(amount_text).reset_index()
         frame.columns = ["", *(str(y) for y in figures.columns)]
+        frame[""] = frame[""].map(OVERVIEW_ROWS)
         return frame
 
     def overview_figures(self) -> pd.DataFrame:
         """Flerårsöversikt over the last years (tkr, soliditet in whole percent), a row per
-        figure and a column per year (newest first, years without figures left out): from the
-        statements where the year has them, else as the förbund published it."""
+        line code (:data:`OVERVIEW_ROWS`) and a column per year (newest first, years without
+        figures left out): from the statements where the year has them, else as the förbund
+        published it."""
         years = list(range(self.year - OVERVIEW_YEARS + 1, self.year + 1))[::-1]
-        rows = {
-            "Verksamhetens intäkter (tkr)": [],
-            "Verksamhetens kostnader (tkr)": [],
-            "Årets resultat (tkr)": [],
-            "Soliditet (%)": [],
-            "Antal anställda": [],
-        }
+        rows: dict[str, list] = {code: [] for code in OVERVIEW_ROWS}
         for year in years:
             kr = self._figures(year)
             published = accounts.figures(self.finances, self.forbund, year, "tkr")
             count = accounts.figures(self.finances, self.forbund, year, "antal")
             percent = accounts.figures(self.finances, self.forbund, year, "procent")
-            income, costs, result = (
-                accounts.income(kr),
-                accounts.costs(kr),
-                kr.get("rr_arets_resultat"),
-            )
-            rows["Verksamhetens intäkter (tkr)"].append(
-                accounts.in_tkr(income)
-                if income is not None
-                else published.get("oversikt_intakter")
-            )
-            rows["Verksamhetens kostnader (tkr)"].append(
-                accounts.in_tkr(costs) if costs is not None else published.get("oversikt_kostnader")
-            )
-            rows["Årets resultat (tkr)"].append(
-                accounts.in_tkr(result)
-                if result is not None
-                else published.get("oversikt_resultat")
-            )
+            derived = {
+                "oversikt_intakter": accounts.income(kr),
+                "oversikt_kostnader": accounts.costs(kr),
+                "oversikt_resultat": kr.get("rr_arets_resultat"),
+            }
+            for code, value in derived.items():
+                rows[code].append(
+                    accounts.in_tkr(value) if value is not None else published.get(code)
+                )
             ratio = accounts.equity_ratio(self.finances, self.forbund, year)
-            rows["Soliditet (%)"].append(
+            rows["oversikt_soliditet"].append(
                 ratio if ratio is not None else percent.get("oversikt_soliditet")
             )
-            rows["Antal anställda"].append(count.get("oversikt_anstallda"))
+            rows["oversikt_anstallda"].append(count.get("oversikt_anstallda"))
         kept = [i for i in range(len(years)) if any(rows[r][i] is not None for r in rows)]
         return pd.DataFrame(
             {years[i]: [rows[r][i] for r in rows] for i in kept}, index=list(rows), dtype=object
         )
+
+    def result_and_equity(self) -> pd.DataFrame:
+        """Årets resultat and eget kapital at year end (tkr) over the overview's years, tidy:
+        ``ar``, ``serie`` ("Årets resultat", "Eget kapital"), ``tkr``."""
+        rows = []
+        for year, result in self.overview_figures().loc["oversikt_resultat"].items():
+            kr = self._figures(year).get("br_eget_kapital")
+            equity = (
+                accounts.in_tkr(kr)
+                if kr is not None
+                else accounts.figures(self.finances, self.forbund, year, "tkr").get(
+                    "drift_utgaende_eget_kapital"
+                )
+            )
+            rows += [(year, "Årets resultat", result), (year, "Eget kapital", equity)]
+        frame = pd.DataFrame(rows, columns=["ar", "serie", "tkr"]).dropna()
+        return frame.sort_values(["serie", "ar"]).reset_index(drop=True)
+
+    def tidy_tables(self) -> dict[str, pd.DataFrame]:
+        """The page's figures as tidy tables for export (codes, not labels): ``post``, ``ar``,
+        ``belopp``, ``enhet`` (and ``del`` for a member or an insats)."""
+
+        def statement(codes, values, years=(self.year - 1, self.year), unit="kr"):
+            rows = [
+                (code, year, values(year).get(code), unit)
+                for year in years
+                for code in codes
+                if values(year).get(code) is not None
+            ]
+            return pd.DataFrame(rows, columns=["post", "ar", "belopp", "enhet"])
+
+        derive = lambda year: accounts.derived_cash_flow(self.finances, self.forbund, year)  # noqa: E731
+        paid = accounts.member_contributions(self.finances, self.forbund, self.year)
+        overview = self.overview_figures()
+        tables = {
+            "resultatrakning": statement(INCOME_STATEMENT, self._figures),
+            "balansrakning": statement(BALANCE_SHEET, self._figures),
+            "kassaflodesanalys": statement(CASH_FLOW, derive),
+            "noter": statement(NOTES, self._with_contributions),
+            "medlemsavgifter": pd.DataFrame(
+                {
+                    "post": "not_driftbidrag",
+                    "ar": self.year,
+                    "del": paid["del"],
+                    "belopp": paid["belopp"],
+                    "enhet": "kr",
+                    "andel": paid["andel"],
+                }
+            ),
+            "flerarsoversikt": pd.DataFrame(
+                [
+                    (code, year, value, OVERVIEW_UNITS[code])
+                    for year in overview.columns
+                    for code, value in overview[year].items()
+                    if value is not None
+                ],
+                columns=["post", "ar", "belopp", "enhet"],
+            ),
+            "budget_insats": budget_tidy(
+                accounts.budget_by_insats(self.finances, self.forbund, self.year), self.year
+            ),
+        }
+        for unit in ("kr", "tkr"):
+            values = accounts.figures(self.finances, self.forbund, self.year, unit)
+            if any(c in values for c in BALANCE_REQUIREMENT):
+                tables["balanskrav"] = statement(
+                    BALANCE_REQUIREMENT, lambda _y, v=values: v, (self.year,), unit
+                )
+                break
+        return {name: frame for name, frame in tables.items() if not frame.empty}
 
     def balance_requirement(self) -> pd.DataFrame | None:
         """Balanskravsutredning of the year as published (kr or tkr), or ``None``."""
@@ -181,32 +273,6 @@ class FinancePage:
                     }
                 )
         return None
-
-    def budget(self) -> pd.DataFrame | None:
-        """Budget against outcome per insats (tkr), as the förbund states it, or ``None``."""
-        rows = self.finances[
-            (self.finances["forbund"] == self.forbund)
-            & (self.finances["ar"] == self.year)
-            & self.finances["post"].isin(["drift_budget_kostnader", "drift_utfall_kostnader"])
-            & (self.finances["enhet"] == "tkr")
-        ]
-        if rows.empty:
-            return None
-        wide = rows.pivot_table(
-            index="del", columns="post", values="belopp", aggfunc="first", sort=False
-        )
-        wide = wide.reindex(columns=["drift_budget_kostnader", "drift_utfall_kostnader"])
-        labels = [str(d) if d else "Summa" for d in wide.index]
-        order = sorted(range(len(labels)), key=lambda i: labels[i] == "Summa")
-        budget, outcome = wide.iloc[:, 0], wide.iloc[:, 1]
-        return pd.DataFrame(
-            {
-                "Insats (tkr)": [labels[i] for i in order],
-                "Budget": [amount_text(budget.iloc[i]) for i in order],
-                "Utfall": [amount_text(outcome.iloc[i]) for i in order],
-                "Avvikelse": [amount_text(budget.iloc[i] - outcome.iloc[i]) for i in order],
-            }
-        )
 
     def inconsistencies(self) -> list[accounts.Inconsistency]:
         """The published figures of this year that disagree with the others."""

@@ -2,7 +2,8 @@
 
 ``riket: true`` adds a national page per year (all förbund in the data, beside the published
 national figures). A förbund whose finances give an income statement for a year gets that
-year's financial report page (``ekonomi``).
+year's financial report page (``ekonomi``); one with goals for a year gets that year's goal
+follow-up (``mal``).
 
 One *run* is one notebook executed for one set of parameters (report kind × year × förbund or
 kommun). ``auto`` in the file means "everything in the data".
@@ -13,6 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+import pandas as pd
 import yaml
 
 from finsam.accounts import statement_years
@@ -26,6 +28,7 @@ KINDS = {
     "forbund": "Förbundsrapport",
     "kommun": "Kommunrapport",
     "ekonomi": "Ekonomisk redovisning",
+    "mal": "Måluppfyllelse",
 }
 STATISTICS_KINDS = ("riket", "forbund", "kommun")
 """The kinds of page that publish counts of people, protected together."""
@@ -33,9 +36,9 @@ STATISTICS_KINDS = ("riket", "forbund", "kommun")
 
 @dataclass(frozen=True, order=True)
 class Run:
-    """One page: ``kind`` is ``riket``, ``forbund``, ``kommun`` (statistics) or ``ekonomi`` (a
-    förbund's financial report); ``forbund`` is empty for ``riket``; ``kommun`` is a kommunkod
-    or ``None``."""
+    """One page: ``kind`` is ``riket``, ``forbund``, ``kommun`` (statistics), ``ekonomi`` (a
+    förbund's financial report) or ``mal`` (its goal follow-up); ``forbund`` is empty for
+    ``riket``; ``kommun`` is a kommunkod or ``None``."""
 
     kind: str
     year: int
@@ -67,13 +70,15 @@ class Run:
     @property
     def protected(self) -> bool:
         """Whether the page publishes counts of people (and takes part in the protection)."""
-        return self.kind in STATISTICS_KINDS
+        return self.kind in (*STATISTICS_KINDS, "mal")
 
     @property
     def key(self) -> PageKey:
-        """The page's key in the site-wide protection."""
-        scope = {"riket": "", "forbund": self.forbund, "kommun": self.kommun or ""}[self.kind]
-        return page_key(self.kind, scope, self.year, self.period_end)
+        """The page's key in the site-wide protection. A goal follow-up shows counts of the
+        förbund page (participants and flows per insats), so it has that page's key."""
+        level = "forbund" if self.kind == "mal" else self.kind
+        scope = {"riket": "", "forbund": self.forbund, "kommun": self.kommun or ""}[level]
+        return page_key(level, scope, self.year, self.period_end)
 
     @property
     def title(self) -> str:
@@ -83,7 +88,7 @@ class Run:
     def subtitle(self) -> str:
         if self.kind == "riket":
             return f"{KINDS[self.kind]}: alla förbund i uppgifterna"
-        if self.kind in ("forbund", "ekonomi"):
+        if self.kind in ("forbund", "ekonomi", "mal"):
             return KINDS[self.kind]
         return f"{KINDS[self.kind]}, {self.forbund}"
 
@@ -97,6 +102,8 @@ class Run:
             "threshold": self.threshold,
             "protection": self.protection,
         }
+        if self.kind == "mal":
+            del params["period_end"]
         if self.kind != "riket":
             params["forbund"] = self.forbund
         if self.kind == "kommun":
@@ -138,7 +145,7 @@ def plan_runs(
     if entries == "auto":
         entries = [{"name": name, "kommuner": "auto"} for name in in_data]
     names = store.table("kommuner").set_index("kommunkod")["kommun"].to_dict()
-    finances = store.finances()
+    finances, goals = store.finances(), store.goals()
     runs: list[Run] = []
     if matrix.get("riket", False):
         runs += [Run("riket", year, "") for year in years]
@@ -164,4 +171,11 @@ def plan_runs(
             runs += [Run("kommun", year, forbund, code, names[code]) for code in codes]
         stated = statement_years(finances, forbund)
         runs += [Run("ekonomi", year, forbund) for year in years if year in stated]
+        with_goals = goal_years(goals, forbund)
+        runs += [Run("mal", year, forbund) for year in years if year in with_goals]
     return runs
+
+
+def goal_years(goals: pd.DataFrame, forbund: str) -> list[int]:
+    """The years for which ``forbund`` has goals (the years of its goal follow-up pages)."""
+    return sorted(int(y) for y in goals.loc[goals["forbund"] == forbund, "ar"].dropna().unique())

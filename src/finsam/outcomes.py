@@ -58,7 +58,9 @@ def by_time_in_insats(deltaganden: pd.DataFrame, year: int) -> pd.DataFrame:
     )
 
 
-def _mentions(column: pd.Series, wanted: tuple[str, ...]) -> pd.Series:
+def names_any(column: pd.Series, wanted: tuple[str, ...]) -> pd.Series:
+    """Whether each multi-valued cell names any of ``wanted`` (a boolean row mask, also when
+    empty)."""
     found = column.fillna("").str.split(";").map(lambda items: any(i in wanted for i in items))
     return found.astype(bool)
 
@@ -75,17 +77,17 @@ def results(deltaganden: pd.DataFrame, year: int) -> pd.DataFrame:
         "alla": pd.Series(True, index=ended.index),
         "under_30": (age < 30).fillna(False).astype(bool),
         "30_och_aldre": (age >= 30).fillna(False).astype(bool),
-        "aktivitetsersattning_fore": _mentions(
+        "aktivitetsersattning_fore": names_any(
             ended["forsorjning_fore"], ("aktivitetsersattning",)
         ),
     }
     measures = {
         "avslutade": pd.Series(True, index=ended.index),
-        "arbete_studier_fore": _mentions(ended["sysselsattning_fore"], codes.ARBETE_ELLER_STUDIER),
-        "arbete_studier_efter": _mentions(
+        "arbete_studier_fore": names_any(ended["sysselsattning_fore"], codes.ARBETE_ELLER_STUDIER),
+        "arbete_studier_efter": names_any(
             ended["sysselsattning_efter"], codes.ARBETE_ELLER_STUDIER
         ),
-        "aktivt_arbetssokande": _mentions(ended["sysselsattning_efter"], ("aktivt_arbetssokande",)),
+        "aktivt_arbetssokande": names_any(ended["sysselsattning_efter"], ("aktivt_arbetssokande",)),
         "fortsatt_rehabilitering": ended["avslutsorsak"]
         .eq("fortsatt_rehabilitering")
         .fillna(False)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import html
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from decimal import ROUND_HALF_UP, Decimal
 
 import pandas as pd
@@ -136,17 +136,30 @@ def protected_html(
     )
 
 
+TOTAL_ROWS = ("Totalt", "Summa")
+WIDE_COLUMNS = 6  # a table with more columns is set closer, to fit beside the contents
+
+
 def frame_html(
-    frame: pd.DataFrame, caption: str, table_id: str, formats: Mapping[str, object] | None = None
+    frame: pd.DataFrame,
+    caption: str,
+    table_id: str,
+    formats: Mapping[str, object] | None = None,
+    text_columns: Collection[str] = (),
 ) -> str:
     """A small display frame (already labelled) as an accessible HTML table; the first column
-    is the row header; ``formats`` maps a column to a function giving its cell text."""
+    is the row header, a row headed "Totalt" or "Summa" is the bold total row; the other
+    columns are right-aligned numbers except ``text_columns``; ``formats`` maps a column to a
+    function giving its cell text."""
     esc = html.escape
     formats = formats or {}
     columns = list(frame.columns)
-    numeric = ' class="num"'
+
+    def align(i: int, column: object) -> str:
+        return "" if i == 0 or column in text_columns else ' class="num"'
+
     head = "".join(
-        f'<th scope="col"{numeric if i else ""}>{esc(str(c))}</th>' for i, c in enumerate(columns)
+        f'<th scope="col"{align(i, c)}>{esc(str(c))}</th>' for i, c in enumerate(columns)
     )
     rows = []
     for record in frame.itertuples(index=False):
@@ -160,10 +173,12 @@ def frame_html(
             cells.append(
                 f'<th scope="row">{esc(text)}</th>'
                 if i == 0
-                else f'<td class="num">{esc(text)}</td>'
+                else f"<td{align(i, column)}>{esc(text)}</td>"
             )
-        rows.append(f"<tr>{''.join(cells)}</tr>")
+        total = ' class="total"' if str(record[0]) in TOTAL_ROWS else ""
+        rows.append(f"<tr{total}>{''.join(cells)}</tr>")
+    css = "finsam-table finsam-wide" if len(columns) > WIDE_COLUMNS else "finsam-table"
     return (
-        f'<table class="finsam-table" id="{esc(table_id)}"><caption>{esc(caption)}</caption>'
+        f'<table class="{css}" id="{esc(table_id)}"><caption>{esc(caption)}</caption>'
         f"<thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
     )

@@ -1,10 +1,10 @@
 """Reading a dataset's tables exactly as written: every cell as text, nothing converted.
 
 A dataset is a folder of CSV files (``deltaganden.csv`` …) or one XLSX workbook with one sheet
-per table; an optional table (``ekonomi``) may be missing. Each table comes back as a DataFrame
-of strings (missing cells as ``NA``) whose index is the row number a spreadsheet program shows
-(header = row 1), so that every later message can name the row. Input files are opened
-read-only and never modified.
+per table; an optional table (``ekonomi``, ``mal``) may be missing. Each table comes back as a
+DataFrame of strings (missing cells as ``NA``) whose index is the row number a spreadsheet
+program shows (header = row 1), so that every later message can name the row. Input files are
+opened read-only and never modified.
 """
 
 from __future__ import annotations

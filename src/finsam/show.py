@@ -14,10 +14,11 @@ import matplotlib.pyplot as plt
 import pandas as pd
 from IPython.display import HTML, Image, Markdown, display
 
-from finsam import charts, codes, national
+from finsam import accounts, charts, codes, national
 from finsam.catalog import BY_ID
-from finsam.disclosure import legend
-from finsam.finance_report import FinancePage, amount_text
+from finsam.disclosure import SUPPRESSED, legend
+from finsam.finance_report import FinancePage, amount_text, budget_table
+from finsam.goal_report import GoalPage
 from finsam.pages import ReportPage
 from finsam.present import (
     SYNTHETIC_NOTICE,
@@ -96,6 +97,26 @@ def table(page: ReportPage, table_id: str) -> None:
                 + footer
             )
         )
+
+
+def wide_table(page: ReportPage, table_id: str) -> None:
+    """A table with a second dimension as one table: a row per category, a column per value
+    of the second dimension (totals over genders), the total row last."""
+    spec = BY_ID[table_id]
+    table = page.tables[table_id]
+    table = table[table["kon"] == "totalt"]
+    labels = _labels(page, table_id)
+    wide = table.pivot(index="kategori", columns=spec.second, values="antal")
+    wide = wide.reindex(index=list(dict.fromkeys(table["kategori"])))
+    frame = pd.DataFrame(
+        {spec.row_header: ["Totalt" if k == "totalt" else labels.get(k, k) for k in wide.index]}
+    )
+    for value in dict.fromkeys(table[spec.second]):
+        frame[spec.second_labels.get(value, value)] = wide[value].map(count_text).to_numpy()
+    caption = f"{_title(page, table_id)} {page.year}, {page.population.label}"
+    labelled_table(frame, caption, table_id.replace("_", "-"))
+    if table["undertryckt"].any():
+        markdown_legend(legend(page.threshold))
 
 
 def chart(
@@ -250,20 +271,25 @@ def finance_sources(page: FinancePage) -> None:
     markdown(f"Uppgifterna är hämtade ur {reports}. Belopp i kronor om inte annat anges.")
 
 
-def finance_table(frame: pd.DataFrame, caption: str, table_id: str) -> None:
-    """A financial table (already labelled and formatted; no person counts)."""
-    display(HTML(frame_html(frame, caption, table_id)))
+def labelled_table(
+    frame: pd.DataFrame, caption: str, table_id: str, text_columns: tuple[str, ...] = ()
+) -> None:
+    """A table already labelled and formatted (its counts, if any, already protected)."""
+    display(HTML(frame_html(frame, caption, table_id, text_columns=text_columns)))
 
 
 def finance_chart(page: FinancePage) -> None:
-    """The year's result over the years of the overview (tkr), as a line with markers."""
-    results = page.overview_figures().loc["Årets resultat (tkr)"].dropna()
-    if len(results) < 2:
+    """Årets resultat and eget kapital over the years of the overview (tkr), as lines."""
+    data = page.result_and_equity()
+    if data["ar"].nunique() < 2:
         return
-    tidy = pd.DataFrame({"ar": results.index.astype(int), "resultat": results.astype(int)})
-    title = "Årets resultat (tkr)"
-    fig = charts.lines_over_time(tidy, "ar", "resultat", None, title, "tkr")
-    parts = ", ".join(f"{y}: {amount_text(v)}" for y, v in sorted(results.items()))
+    title = "Årets resultat och eget kapital (tkr)"
+    fig = charts.lines_over_time(data, "ar", "tkr", "serie", title, "tkr")
+    parts = "; ".join(
+        f"{serie}: "
+        + ", ".join(f"{y} {amount_text(v)}" for y, v in zip(p["ar"], p["tkr"], strict=True))
+        for serie, p in data.groupby("serie", sort=False)
+    )
     _figure(fig, f"Linjediagram: {title}. {parts}.")
 
 
@@ -280,3 +306,128 @@ def finance_inconsistencies(page: FinancePage) -> None:
         for f in found
     )
     display(HTML(f'<ul class="finsam-quality">{items}</ul>'))
+
+
+def goal_sources(page: GoalPage) -> None:
+    """Where the goals come from and the notices of the förbund page (synthetic data, a
+    partial year)."""
+    data_notice(page.report)
+    if page.goals.empty:
+        markdown(f"Förbundet har inga mål för {page.year} i uppgifterna.")
+        return
+    reports = ", ".join(page.sources()) or "förbundets målfil"
+    markdown(
+        f"Målen och styrelsens bedömningar är hämtade ur {reports}. Resultaten för mål om "
+        "deltagare, remisser och avslut räknas ur deltagaruppgifterna med samma regler som "
+        "förbundsrapporten; övriga resultat är förbundets egna uppgifter."
+    )
+
+
+def goal_table(page: GoalPage) -> None:
+    """Each goal with its target, result, fulfilment and where the result comes from."""
+    frame = page.goal_table()
+    labelled_table(
+        frame,
+        f"Mål och resultat per insats {page.year}, {page.forbund}",
+        "mal-resultat",
+        text_columns=("Mål", "Underlag"),
+    )
+    if frame.isin([SUPPRESSED]).any().any():
+        markdown_legend(legend(page.threshold))
+
+
+def goal_ratings(page: GoalPage) -> None:
+    """The rule, then the rule's rating beside the board's for every insats, and every
+    disagreement between them or between the förbund's figures and the data."""
+    markdown(page.rule.text())
+    labelled_table(
+        page.ratings_table(),
+        f"Bedömning av måluppfyllelsen per insats {page.year}",
+        "mal-bedomning",
+        text_columns=("Enligt regeln", "Styrelsens bedömning", "Jämförelse"),
+    )
+    found = page.disagreements()
+    if not found:
+        markdown(
+            "Styrelsens bedömningar och förbundets redovisade resultat stämmer med regeln "
+            "och deltagaruppgifterna."
+        )
+        return
+    items = "".join(f"<li><strong>Avvikelse.</strong> {html.escape(text)}</li>" for text in found)
+    display(HTML(f'<ul class="finsam-quality">{items}</ul>'))
+
+
+def goal_chart(page: GoalPage) -> None:
+    """Fulfilment per goal with a shown result, with a line at 100 %."""
+    r = page.results.dropna(subset=["uppfyllelse"])
+    if r.empty:
+        return
+    data = pd.DataFrame(
+        {
+            "kategori": [f"{i}: {m}" for i, m in zip(r["insats"], r["mal"], strict=True)],
+            "serie": "Måluppfyllelse",
+            "varde": r["uppfyllelse"].round().to_numpy(),
+        }
+    )
+    title = f"Måluppfyllelse per mål {page.year} (procent av målvärdet)"
+    fig = charts.horizontal_bars(data, title, "Procent av målvärdet", reference=100)
+    parts = ", ".join(
+        f"{k} {v:.0f} %" for k, v in zip(data["kategori"], data["varde"], strict=True)
+    )
+    _figure(fig, f"Stapeldiagram: {title}. {parts}.")
+
+
+def participant_table(page: GoalPage) -> None:
+    """The participant table per insats (counts of the förbund page, protected)."""
+    frame = page.participant_table()
+    labelled_table(frame, f"Deltagare per insats {page.year}, {page.forbund}", "mal-deltagare")
+    if frame.isin([SUPPRESSED]).any().any():
+        markdown_legend(legend(page.threshold))
+
+
+def budget_by_insats(page: GoalPage) -> None:
+    """Budget against outcome per insats (tkr), table and chart, or that there is none."""
+    numbers = page.budget()
+    if numbers.empty:
+        markdown("Förbundet har inte redovisat budget och utfall per insats för året.")
+        return
+    labelled_table(page.budget_table(), f"Budget och utfall per insats {page.year}", "mal-budget")
+    budget_chart(numbers, page.year)
+
+
+def finance_budget(page: FinancePage) -> None:
+    """The driftredovisning: budget against outcome (tkr), per insats where given, with a
+    chart of the insatser; or that the förbund states none."""
+    numbers = accounts.budget_by_insats(page.finances, page.forbund, page.year)
+    if numbers.empty:
+        markdown("Förbundet har inte redovisat budget och utfall för året.")
+        return
+    labelled_table(budget_table(numbers), f"Budget och utfall {page.year}", "budget")
+    if (numbers["insats"] != "").any():
+        budget_chart(numbers, page.year)
+
+
+def budget_chart(numbers: pd.DataFrame, year: int) -> None:
+    """Bars of budget and outcome per insats (tkr) from
+    :func:`finsam.accounts.budget_by_insats`; a sentence instead when only the total is given."""
+    parts = numbers[numbers["insats"] != ""]
+    if parts.empty:
+        markdown("Förbundet har redovisat budget och utfall bara för verksamheten som helhet.")
+        return
+    data = pd.concat(
+        [
+            pd.DataFrame({"kategori": parts["insats"], "serie": name, "varde": parts[column]})
+            for name, column in (("Budget", "budget"), ("Utfall", "utfall"))
+        ]
+    )
+    title = f"Budget och utfall per insats {year} (tkr)"
+    fig = charts.horizontal_bars(data, title, "tkr")
+    text = ", ".join(
+        f"{i} budget {amount_text(b)}, utfall {amount_text(u)}"
+        for i, b, u in zip(parts["insats"], parts["budget"], parts["utfall"], strict=True)
+    )
+    _figure(fig, f"Stapeldiagram: {title}. {text}.")
+
+
+def markdown_legend(text: str) -> None:
+    display(HTML(f'<p class="finsam-legend">{html.escape(text)}</p>'))

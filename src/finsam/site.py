@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import shutil
 from collections.abc import Iterable
+from dataclasses import dataclass
 from itertools import groupby
 from pathlib import Path
 
@@ -20,7 +21,13 @@ from finsam.execute import RunResult
 from finsam.paths import QUARTO_PROJECT_FILE, SITE_SOURCE_DIR
 from finsam.present import SYNTHETIC_NOTICE
 
-HEADINGS = {"riket": "Riket", "forbund": "Förbund", "ekonomi": "Ekonomi", "kommun": "Kommuner"}
+HEADINGS = {
+    "riket": "Riket",
+    "forbund": "Förbund",
+    "ekonomi": "Ekonomi",
+    "mal": "Måluppfyllelse",
+    "kommun": "Kommuner",
+}
 INDEX_TITLE = "Uppföljning av samordningsförbundens insatser"
 
 
@@ -69,37 +76,56 @@ def index_markdown(results: Iterable[RunResult], meta: dict) -> str:
     return "\n".join(lines)
 
 
-FINANCE_INDEX = "ekonomi.qmd"
+@dataclass(frozen=True)
+class Section:
+    """A kind of page with its own list page, linked from the navbar after "Rapporter"."""
+
+    kind: str
+    file: str
+    title: str
+    intro: str
 
 
-def finance_index_markdown(results: Iterable[RunResult]) -> str | None:
-    """The page the navbar's "Ekonomi" leads to: every förbund's financial report, newest year
-    first; ``None`` when the site has none."""
+SECTIONS = (
+    Section(
+        "ekonomi",
+        "ekonomi.qmd",
+        "Ekonomi",
+        "Förbundens ekonomiska redovisning per år: resultat- och balansräkning, "
+        "kassaflödesanalys, noter, medlemsavgifter, flerårsöversikt och avstämning.",
+    ),
+    Section(
+        "mal",
+        "maluppfyllelse.qmd",
+        "Måluppfyllelse",
+        "Förbundens mål per insats och år, resultaten räknade ur deltagaruppgifterna, "
+        "måluppfyllelse och bedömning, deltagare per insats samt budget och utfall.",
+    ),
+)
+
+
+def section_markdown(section: Section, results: Iterable[RunResult]) -> str | None:
+    """The list page of a section: its pages, newest year first; ``None`` without any."""
     runs = sorted(
-        (r.run for r in results if r.run.kind == "ekonomi"), key=lambda r: (-r.year, r.name)
+        (r.run for r in results if r.run.kind == section.kind), key=lambda r: (-r.year, r.name)
     )
     if not runs:
         return None
-    lines = ["---", "title: Ekonomi", "---", ""]
-    lines += [
-        "Förbundens ekonomiska redovisning per år: resultat- och balansräkning, "
-        "kassaflödesanalys, noter, medlemsavgifter, flerårsöversikt och avstämning.",
-        "",
-    ]
+    lines = ["---", f"title: {section.title}", "---", "", section.intro, ""]
     for year, of_year in groupby(runs, key=lambda r: r.year):
-        lines += [f"## {year} {{#ekonomi-{year}}}", ""]
+        lines += [f"## {year} {{#{section.kind}-{year}}}", ""]
         lines += [f"- [{run.name}]({run.page}.html)" for run in of_year]
         lines.append("")
     return "\n".join(lines)
 
 
-def project_file(finances: bool) -> str:
-    """The staged ``_quarto.yml``: the project's, with "Ekonomi" in the navbar after
-    "Rapporter" when the site has financial reports."""
+def project_file(sections: Iterable[Section]) -> str:
+    """The staged ``_quarto.yml``: the project's, with a navbar item after "Rapporter" for each
+    section the site has pages of."""
     project = yaml.safe_load(QUARTO_PROJECT_FILE.read_text(encoding="utf-8"))
-    if finances:
-        left = project["website"]["navbar"]["left"]
-        left.insert(1, {"href": FINANCE_INDEX, "text": "Ekonomi"})
+    left = project["website"]["navbar"]["left"]
+    for position, section in enumerate(sections, start=1):
+        left.insert(position, {"href": section.file, "text": section.title})
     header = "# Staged copy of the project's _quarto.yml (made by finsam build).\n"
     return header + yaml.safe_dump(project, allow_unicode=True, sort_keys=False)
 
@@ -108,10 +134,13 @@ def stage_site(results: list[RunResult], meta: dict, stage: Path) -> Path:
     """Write a fresh stage at ``stage`` (its previous content is removed)."""
     shutil.rmtree(stage, ignore_errors=True)
     stage.mkdir(parents=True)
-    finance_index = finance_index_markdown(results)
-    (stage / "_quarto.yml").write_text(project_file(finance_index is not None), encoding="utf-8")
-    if finance_index is not None:
-        (stage / FINANCE_INDEX).write_text(finance_index, encoding="utf-8")
+    present = []
+    for section in SECTIONS:
+        text = section_markdown(section, results)
+        if text is not None:
+            (stage / section.file).write_text(text, encoding="utf-8")
+            present.append(section)
+    (stage / "_quarto.yml").write_text(project_file(present), encoding="utf-8")
     for item in SITE_SOURCE_DIR.iterdir():
         if item.is_file():
             shutil.copy2(item, stage / item.name)

@@ -117,6 +117,10 @@ class Store:
         """The published financial figures (``ekonomi``; empty without a finance file)."""
         return self.table("ekonomi", forbund)
 
+    def goals(self, forbund: str | None = None) -> pd.DataFrame:
+        """The goals per insats and year (``mal``; empty without a goal file)."""
+        return self.table("mal", forbund)
+
     def insatser(self, forbund: str | None = None) -> pd.DataFrame:
         return self.table("insatser", forbund)
 

@@ -19,6 +19,7 @@ from finsam import codes, reference
 from finsam.contract import CONDITIONAL_COLUMNS, TABLES, UNIQUE_KEYS, ColumnSpec
 from finsam.errors import Violation
 from finsam.finance_codes import MEMBERS
+from finsam.goal_codes import INDICATOR_UNITS, RATINGS
 from finsam.paths import REFERENCE_DIR
 from finsam.rawdata import RawTable, read_raw_dataset
 
@@ -317,6 +318,10 @@ def _row_rules(tables: dict[str, RawTable], reference_dir: Path) -> list[Violati
     if finances is not None:
         problems += _finance_rules(finances, names, reference_dir)
 
+    goals = tables.get("mal")
+    if goals is not None:
+        problems += _goal_rules(goals, insatser)
+
     struktur = tables.get("strukturdeltagare")
     if struktur is not None:
         problems += _insats_known(struktur, insatser, "strukturovergripande")
@@ -359,6 +364,73 @@ def _finance_rules(table: RawTable, names: frozenset[str], reference_dir: Path) 
             "post",
             "one figure per förbund, year, line, part, unit and source",
         )
+    return problems
+
+
+def _goal_rules(table: RawTable, insatser: RawTable | None) -> list[Violation]:
+    """The insats is one of the förbund's; a measurable goal has a target in its unit and is
+    set for an individual insats (structural participants are not in deltaganden); a percent
+    is at most 100; the board rates an insats once a year (the same rating on all its goals)."""
+    problems = _insats_known(table, insatser, None)
+    f = table.frame
+    if not _has(table, "indikator", "malvarde", "enhet", "resultat", "insats", "forbund"):
+        return problems
+    measurable = f["indikator"].isin(list(INDICATOR_UNITS))
+    problems += _rows(
+        table,
+        measurable & f["malvarde"].isna(),
+        "malvarde",
+        "a target (a whole number: participants, referrals or a percent) for a measurable goal",
+    )
+    unit = f["indikator"].map(INDICATOR_UNITS).fillna(f["enhet"])
+    problems += _rows(
+        table,
+        measurable & f["enhet"].notna() & f["enhet"].ne(unit),
+        "enhet",
+        "empty or the indicator's own unit (antal for counts, procent for shares)",
+    )
+    problems += _rows(
+        table,
+        f["indikator"].eq("fritext")
+        & f["enhet"].isna()
+        & (f["malvarde"].notna() | f["resultat"].notna()),
+        "enhet",
+        "antal or procent: the unit of a free-text goal's target and result",
+    )
+    for column in ("malvarde", "resultat"):
+        problems += _rows(
+            table,
+            unit.eq("procent") & (_years(f[column]) > 100),
+            column,
+            "a percent from 0 to 100",
+        )
+    if _has(insatser, "forbund", "insats", "typ"):
+        structural = insatser.frame[insatser.frame["typ"] == "strukturovergripande"]
+        keys = set(zip(structural["forbund"], structural["insats"], strict=True))
+        pairs = pd.Series(list(zip(f["forbund"], f["insats"], strict=True)), index=f.index)
+        problems += _rows(
+            table,
+            measurable & pairs.isin(keys),
+            "indikator",
+            "fritext for a strukturövergripande insats (its participants are not counted "
+            "one by one)",
+        )
+    if _has(table, "ar", "bedomning"):
+        rated = f.dropna(subset=["forbund", "ar", "insats", "bedomning"])
+        rated = rated[rated["bedomning"].isin(list(RATINGS))]
+        first = rated.groupby(["forbund", "ar", "insats"], sort=False)["bedomning"]
+        first_value, first_row = first.transform("first"), first.transform(lambda s: s.index[0])
+        for row in rated.index[rated["bedomning"] != first_value]:
+            problems.append(
+                Violation(
+                    table.source,
+                    int(row),
+                    "bedomning",
+                    str(rated.loc[row, "bedomning"]),
+                    f"{first_value[row]} as on row {first_row[row]}: the board rates an insats "
+                    "once a year",
+                )
+            )
     return problems
 
 

@@ -8,7 +8,9 @@ its true value. The *relations* are what a reader knows about how the cells hang
   table add up to its ``totalt`` row; samtliga = pågående + avslutade; a part is at most its
   whole (nya ≤ samtliga, a result ≤ the ended participants of its group, mentions of one code
   ≤ the participants counted); under 30 + 30 and older = all (where everyone has a birth year).
-* ``link`` — between tables of one page that count the same people: every table of
+* ``link`` — between tables of one page that count the same people: an insats' new and ended
+  participants are parts of its participants, and the flows and results per insats add up to
+  the page's flow, results and support after; every table of
   participants sums to samtliga, every table of ended participants to avslutade; the results'
   aktivt arbetssökande, fortsatt rehabilitering and sjukdom equal the same codes of
   ``sysselsattning_efter`` and ``avslutsorsak``; arbete eller studier lies between the largest
@@ -36,6 +38,7 @@ import pandas as pd
 
 from finsam import codes
 from finsam.catalog import BY_ID, GENDER_SPLIT, PAGE_TABLES, protectable, published_layout
+from finsam.insats_results import ENDED_MEASURES
 from finsam.population import Population
 from finsam.protection.audit import Relation
 from finsam.quality import QUALITY_TABLE, quality_facts, quality_table
@@ -270,6 +273,8 @@ class _Relations:
                     for measure in categories:
                         if measure != "avslutade":
                             self.add([c(measure)], [c("avslutade")], "table", equal=False)
+        if table_id == "flode_insats":
+            self.per_insats(page)
         if table_id == "resultat":
             for kon in GENDER_COLUMNS:
                 for measure in codes.RESULTAT_MATT:
@@ -282,6 +287,40 @@ class _Relations:
                         tight_is_equal=True,
                     )
                     self.add([r("aktivitetsersattning_fore")], [r("alla")], "table", equal=False)
+
+    def per_insats(self, page: str) -> None:
+        """An insats' outcomes are parts of its ended participations, work/studies and job
+        seeking parts of either; its new and ended participations parts of its participants; the
+        totals over insatser are the page's flow, results and support after."""
+        f = lambda k, m: self.cell(page, "flode_insats", k, "totalt", m)  # noqa: E731
+        for k in [*self.categories(page, "flode_insats", "nya"), "totalt"]:
+            for measure in (*ENDED_MEASURES, "egen_forsorjning"):
+                self.add([f(k, measure)], [f(k, "avslutade")], "table", equal=False)
+            union = f(k, "arbete_studier_arbetssokande")
+            for part in ("arbete_studier", "arbetssokande"):
+                self.add([f(k, part)], [union], "table", equal=False)
+            self.add([union], [f(k, "arbete_studier"), f(k, "arbetssokande")], "table", False)
+            participants = self.cell(page, "deltagare_insats", k, "totalt")
+            for part in ("nya", "avslutade"):
+                self.add([f(k, part)], [participants], "link", equal=False)
+        flow = lambda k: self.cell(page, "deltagarflode", k, "totalt")  # noqa: E731
+        result = lambda m: self.cell(page, "resultat", m, "totalt", "alla")  # noqa: E731
+        self.add([f("totalt", "nya")], [flow("nya")], "link")
+        self.add([f("totalt", "avslutade")], [flow("avslutade")], "link")
+        self.add([f("totalt", "arbete_studier")], [result("arbete_studier_efter")], "link")
+        self.add([f("totalt", "arbetssokande")], [result("aktivt_arbetssokande")], "link")
+        self.add(
+            [f("totalt", "egen_forsorjning")],
+            [self.cell(page, "forsorjning_efter", "ingen_offentlig", "totalt")],
+            "link",
+        )
+        self.add(
+            [f("totalt", "remisser")],
+            [self.cell(page, "remisser_remittent", "totalt", "totalt")],
+            "link",
+            equal=False,
+            tight_is_equal=True,
+        )
 
     def links(self, page: str, key: PageKey) -> None:
         for kon in GENDER_COLUMNS:
