@@ -13,7 +13,7 @@ import pandas as pd
 import pytest
 from finsam_command import finsam
 from playwright.sync_api import Browser, Page
-from test_site_browser import file_url, row_values
+from test_site_browser import AXE_JS, AXE_RUN, file_url, format_violations, row_values
 
 from finsam import finance_report
 from finsam.build import build_site
@@ -101,6 +101,12 @@ def test_the_pdf_holds_the_derived_figures(finance_site: Path):
     ).stdout
     flat = " ".join(text.replace("\u00a0", " ").split())
     assert "Kassaflödesanalys" in flat and "Årets kassaflöde 2 081 798 830 341" in flat
+
+
+def test_the_financial_report_has_no_serious_accessibility_violations(page: Page):
+    page.add_script_tag(path=str(AXE_JS))
+    serious = [v for v in page.evaluate(AXE_RUN) if v["impact"] in ("critical", "serious")]
+    assert not serious, format_violations(serious)
 
 
 def test_the_index_links_the_financial_report(finance_site: Path):

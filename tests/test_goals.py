@@ -15,7 +15,7 @@ import pandas as pd
 import pytest
 from finsam_command import finsam
 from playwright.sync_api import Browser, Page
-from test_site_browser import file_url, row_values
+from test_site_browser import AXE_JS, AXE_RUN, file_url, format_violations, row_values
 
 from finsam import goals
 from finsam.build import build_site, prepare_store
@@ -236,6 +236,12 @@ def test_the_goal_page_as_a_reader_sees_it(page: Page):
     for image in page.locator("main img").all():
         assert image.get_attribute("alt").startswith("Stapeldiagram:")
         assert image.evaluate("i => i.naturalWidth") > 0
+
+
+def test_the_goal_page_has_no_serious_accessibility_violations(page: Page):
+    page.add_script_tag(path=str(AXE_JS))
+    serious = [v for v in page.evaluate(AXE_RUN) if v["impact"] in ("critical", "serious")]
+    assert not serious, format_violations(serious)
 
 
 def test_the_goal_pdf_holds_the_same_numbers(goal_site: Path):

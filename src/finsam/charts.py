@@ -128,13 +128,7 @@ def horizontal_bars(
         ax.set_xlabel(xlabel)
         ax.set_ylabel("")
         if len(series) > 1:
-            ax.legend(
-                title=None,
-                frameon=False,
-                ncols=len(series),
-                loc="upper center",
-                bbox_to_anchor=(0.5, -0.18),
-            )
+            ax.legend(title=None, loc="lower right", framealpha=0.9)
         elif ax.get_legend() is not None:
             ax.get_legend().remove()
         for container in ax.containers:

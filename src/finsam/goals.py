@@ -23,12 +23,11 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-import yaml
 
 from finsam.errors import FinsamError
 from finsam.goal_codes import INDICATOR_UNITS, RATINGS
 from finsam.paths import PARAMS_DIR
-from finsam.present import round_half_up
+from finsam.yamlfile import read_yaml
 
 RATING_PARAMS = PARAMS_DIR / "maluppfyllelse.yml"
 
@@ -75,12 +74,7 @@ class RatingRule:
 
 def load_rating_rule(path: Path = RATING_PARAMS) -> RatingRule:
     """The rating rule of ``params/maluppfyllelse.yml`` (checked: a clear error if malformed)."""
-    try:
-        data = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
-    except FileNotFoundError:
-        raise FinsamError(f"{path}: no such rating rule file") from None
-    except yaml.YAMLError as error:
-        raise FinsamError(f"{path}: not valid YAML ({error})") from None
+    data = read_yaml(path, "rating rule")
     expected = (
         "'tak' (percent > 0) and 'bedomningar', a list of {bedomning: code, minst: percent} "
         f"from best to worst ending with minst: 0; codes {', '.join(RATINGS)}"
@@ -120,7 +114,7 @@ def _agrees(given: float, computed: float, unit: str) -> bool:
     """Whether a published figure is the computed one as printed: a count exactly, a percent
     rounded or cut off (reports do both: 2 of 3 is printed 67 % or 66 %)."""
     if unit == "procent":
-        return given in (math.floor(computed), float(round_half_up(computed)))
+        return given in (math.floor(computed), math.floor(computed + 0.5))
     return given == computed
 
 

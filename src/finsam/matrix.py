@@ -15,13 +15,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
-import yaml
 
 from finsam.accounts import statement_years
 from finsam.errors import FinsamError
 from finsam.protection.publication import PageKey, page_key
 from finsam.reference import slugify
 from finsam.store import Store
+from finsam.yamlfile import read_yaml
 
 KINDS = {
     "riket": "Nationell rapport",
@@ -113,12 +113,7 @@ class Run:
 
 def read_matrix(path: Path) -> dict:
     """The YAML run matrix at ``path`` (checked for shape, not yet against data)."""
-    try:
-        data = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
-    except FileNotFoundError:
-        raise FinsamError(f"{path}: no such run matrix file") from None
-    except yaml.YAMLError as error:
-        raise FinsamError(f"{path}: not valid YAML ({error})") from None
+    data = read_yaml(path, "run matrix")
     if not isinstance(data, dict) or "years" not in data or "forbund" not in data:
         raise FinsamError(f"{path}: expected keys 'years' and 'forbund' (see params/site.yml)")
     return data
