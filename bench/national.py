@@ -63,7 +63,7 @@ def main() -> None:
             write_tables(folder, subset, f"the first {n} förbund", args.seed)
             store = prepare_store(folder, Path(work) / f"build-{n}")
             matrix = {"years": [args.year], "riket": True, "forbund": "auto"}
-            keys = sorted({run.key for run in plan_runs(matrix, store)})
+            keys = sorted({k for run in plan_runs(matrix, store) for k in run.protection_keys})
             protection = protect_pages(store, keys, args.threshold)
             report(n, len(keys), protection)
 

@@ -66,7 +66,9 @@ def main() -> None:
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="finsam-bench-") as work:
         store = prepare_store(args.data, Path(work))
-        keys = [run.key for run in plan_runs(read_matrix(args.params), store)]
+        keys = [
+            k for run in plan_runs(read_matrix(args.params), store) for k in run.protection_keys
+        ]
         site_wide = protect_pages(store, keys, args.threshold)
         pub = site_wide.publication
         baseline = table_by_table(pub, args.threshold)

@@ -349,3 +349,13 @@ def test_a_goal_follow_up_runs_alone_and_a_year_without_goals_is_refused(tmp_pat
 
 
 SMALL_WITHOUT_GOALS = Path(__file__).parent / "fixtures" / "small"
+
+
+def test_goals_in_an_xlsx_workbook_give_the_same_page(tmp_path, store):
+    from test_validate import workbook_from
+
+    book = workbook_from(FIXTURE, tmp_path / "maluppfyllelse.xlsx")
+    from_book = goal_page(prepare_store(book, tmp_path / "b").path, FORBUND, 2015, threshold=0)
+    from_csv = unprotected(store)
+    pd.testing.assert_frame_equal(from_book.results, from_csv.results)
+    pd.testing.assert_frame_equal(from_book.ratings(), from_csv.ratings())

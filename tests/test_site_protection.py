@@ -351,7 +351,7 @@ def test_notebooks_show_exactly_the_tables_that_are_protected(kind):
     source = "".join("".join(c["source"]) for c in json.loads(notebook.read_text())["cells"])
     shown = set(
         re.findall(
-            r'show\.(?:table|wide_table|compared_with_national)\(page, (?:store_path, )?"(\w+)"',
+            r'show\.(?:table|compared_with_national)\(page, (?:store_path, )?"(\w+)"',
             source,
         )
     )
@@ -374,7 +374,7 @@ def test_a_national_site_is_protected_within_each_forbund_then_across_them(tmp_p
         ingest(load_dataset(write_tables(tmp_path / "data", subset, "test", 4)), tmp_path / "s")
     )
     matrix = {"years": [2021], "riket": True, "forbund": "auto"}
-    keys = sorted({run.key for run in plan_runs(matrix, store)})
+    keys = sorted({k for run in plan_runs(matrix, store) for k in run.protection_keys})
     assert len(keys) == 1 + 3 + sum(len(members_of(store, name)) for name in chosen)
     protection = protect_pages(store, keys, 4)
     pub, hidden = protection.publication, protection.hidden
@@ -386,3 +386,38 @@ def test_a_national_site_is_protected_within_each_forbund_then_across_them(tmp_p
     assert not hidden[values == 0].any()
     assert protection.failures == []
     assert failures(values, hidden, pub.relations) == []
+
+
+def test_goal_flows_are_linked_to_the_forbund_page(tmp_path):
+    """Förbund 2022, insats Balder: 12 started, 9 of them ended, 2 to work and in own support.
+    The goal follow-up's flows per insats repeat the förbund page's new and ended participants,
+    results and support after: a reader knows they are the same people."""
+    rows = people(3, MOLNDAL, "kvinna", "2022-01-10")
+    rows += people(7, MOLNDAL, "man", "2022-01-10", "2022-06-30", forsorjning_efter="a_kassa")
+    rows += people(2, MOLNDAL, "kvinna", "2022-01-10", "2022-06-30",
+                   sysselsattning_efter="studier", forsorjning_efter="ingen_offentlig")  # fmt: skip
+    store = store_of(tmp_path, rows)
+    goal_page = PageKey("mal", FORBUND, 2022)
+    pub = publication(pages_of(store, [forbund(), goal_page]))
+    assert pub.families[goal_page.id] == pub.families[forbund().id] == FORBUND
+    links = {
+        (frozenset(r.plus), frozenset(r.minus), r.equal) for r in pub.relations if r.kind == "link"
+    }
+    on_goal_page = lambda k, m: cell(pub, goal_page, "flode_insats", k, "totalt", m)  # noqa: E731
+    on_forbund_page = lambda t, k, s="": cell(pub, forbund(), t, k, "totalt", s)  # noqa: E731
+    for measure, table, kategori, second in (
+        ("nya", "deltagarflode", "nya", ""),
+        ("avslutade", "deltagarflode", "avslutade", ""),
+        ("arbete_studier", "resultat", "arbete_studier_efter", "alla"),
+        ("egen_forsorjning", "forsorjning_efter", "ingen_offentlig", ""),
+    ):
+        same = (
+            frozenset([on_goal_page("totalt", measure)]),
+            frozenset([on_forbund_page(table, kategori, second)]),
+            True,
+        )
+        assert same in links, measure
+    assert pub.values[on_goal_page("Balder", "nya")] == 12
+    assert pub.values[on_goal_page("Balder", "egen_forsorjning")] == 2
+    hidden = assert_site_wide_passes(store, [forbund(), goal_page])
+    assert hidden[on_goal_page("Balder", "arbete_studier")]  # 2: small

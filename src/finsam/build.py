@@ -124,7 +124,7 @@ def build_pages(
     fails, nothing is executed or published."""
     threshold = load_threshold(Path(disclosure))
     meta = store.meta()
-    keys = [run.key for run in [*runs, *protect_with] if run.protected]
+    keys = [key for run in [*runs, *protect_with] for key in run.protection_keys]
     mask = (
         site_mask(store, keys, threshold, Path(build_dir) / "protection", source_fingerprint())
         if keys

@@ -277,8 +277,13 @@ def load_threshold(path: Path = DISCLOSURE_PARAMS) -> int:
 # pages leave out support before and after, occupation after and the results: split over a
 # kommun's few ended participants nearly all of their counts would be hidden, and protecting
 # them hid a third of the kommun pages' participant flows besides (bench/README.md).
+# A goal follow-up (``mal``) publishes the flows and results per insats of its förbund page's
+# population; they are a page of their own in the protection, so that förbund pages without
+# goals (a national site) do not protect them.
+GOAL_TABLES = ("flode_insats",)
 PAGE_TABLES: dict[str, tuple[str, ...]] = {
-    "forbund": tuple(spec.id for spec in TABLES),
+    "forbund": tuple(spec.id for spec in TABLES if spec.id not in GOAL_TABLES),
+    "mal": GOAL_TABLES,
     "kommun": (
         "remisser_remittent",
         "deltagarflode",
@@ -314,7 +319,7 @@ PAGE_TABLES: dict[str, tuple[str, ...]] = {
 # Whether a level's pages split counts by gender. A kommun's counts are small: split by gender
 # they would mostly be hidden, so kommun pages publish totals only (a coarser breakdown hides
 # far fewer people than suppressing most cells of a finer one).
-GENDER_SPLIT: dict[str, bool] = {"riket": True, "forbund": True, "kommun": False}
+GENDER_SPLIT: dict[str, bool] = {"riket": True, "forbund": True, "kommun": False, "mal": True}
 
 
 def published_layout(spec: TableSpec, pop: Population) -> pd.DataFrame:

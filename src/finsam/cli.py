@@ -329,7 +329,7 @@ def tables(
     from finsam.export import FORMATS, ExportedPage, export_page
     from finsam.finance_report import finance_page
     from finsam.goal_report import goal_page
-    from finsam.matrix import plan_runs, read_matrix
+    from finsam.matrix import Run, plan_runs, read_matrix
     from finsam.periods import parse_period_end
     from finsam.population import population
     from finsam.protection.plan import protected_page, read_mask, site_mask
@@ -357,7 +357,9 @@ def tables(
         pop = population(store, "forbund" if level == "mal" else level, name, year, period_end)
         key = population_key(pop)
         site_runs = plan_runs(read_matrix(params), store, source=str(params), reported_only=True)
-        keys = [key, *(r.key for r in site_runs if r.protected)]
+        if level == "mal":
+            site_runs.append(Run("mal", year, pop.name or ""))
+        keys = [key, *(k for r in site_runs for k in r.protection_keys)]
         mask = site_mask(store, keys, threshold, build_dir / "protection", source_fingerprint())
         if level == "mal":
             page_tables = goal_page(store.path, name, year, threshold, mask).tidy_tables()
@@ -402,7 +404,7 @@ def audit(
     _print_notes(store)
     runs = plan_runs(read_matrix(params), store, source=str(params))
     threshold = load_threshold(disclosure)
-    protection = protect_pages(store, [r.key for r in runs if r.protected], threshold)
+    protection = protect_pages(store, [k for r in runs for k in r.protection_keys], threshold)
     pub = protection.publication
     kinds = Counter(relation.kind for relation in pub.relations)
     out.print(

@@ -15,11 +15,14 @@ from pathlib import Path
 import pandas as pd
 
 from finsam import accounts, goals
+from finsam.catalog import load_threshold
 from finsam.disclosure import SUPPRESSED
 from finsam.finance_report import budget_table, budget_tidy
 from finsam.goal_codes import RATINGS
 from finsam.pages import ReportPage, report_page
 from finsam.present import count_text, round_half_up, swedish_percent
+from finsam.protection.plan import mask_frame, protect_pages, protected_page, read_mask
+from finsam.protection.publication import page_key
 from finsam.store import Store
 
 SOURCE_TEXT = {
@@ -57,14 +60,16 @@ class GoalPage:
     forbund: str
     year: int
     report: ReportPage
+    flows: pd.DataFrame  # the protected flows and results per insats (flode_insats)
     goals: pd.DataFrame
     finances: pd.DataFrame
     rule: goals.RatingRule
     results: pd.DataFrame = field(init=False)
 
     def __post_init__(self) -> None:
-        tables = self.report.tables
-        results = goals.goal_results(self.goals, tables["deltagare_insats"], tables["flode_insats"])
+        results = goals.goal_results(
+            self.goals, self.report.tables["deltagare_insats"], self.flows, self.report.threshold
+        )
         object.__setattr__(self, "results", results)
 
     @property
@@ -161,7 +166,7 @@ class GoalPage:
     def participant_table(self) -> pd.DataFrame:
         """Per insats with goals or participants: the counts of the förbund page (``..`` where
         suppressed), with the total row."""
-        tables = self.report.tables
+        tables = {**self.report.tables, "flode_insats": self.flows}
         cells: dict[tuple[str, str], dict[str, object]] = {}
         for table_id, second in (("deltagare_insats", "kon"), ("flode_insats", "matt")):
             rows = tables[table_id]
@@ -196,7 +201,7 @@ class GoalPage:
             "mal": self.results,
             "bedomning": self.ratings(),
             "deltagare_insats": self.report.tables["deltagare_insats"],
-            "flode_insats": self.report.tables["flode_insats"],
+            "flode_insats": self.flows,
             "budget_insats": budget_tidy(self.budget(), self.year),
         }
         return {name: frame for name, frame in tables.items() if not frame.empty}
@@ -214,15 +219,29 @@ def goal_page(
     protection: str | Path | None = None,
     rule_path: str | Path = goals.RATING_PARAMS,
 ) -> GoalPage:
-    """The goal follow-up of ``forbund`` for ``year`` from the store; its counts are those of
-    the förbund page, protected with the site's mask (``protection``) or on their own."""
+    """The goal follow-up of ``forbund`` for ``year`` from the store. Its counts are those of
+    the förbund page and of the goal page's own flows per insats, hidden as the site's mask
+    (``protection``) says or, without one, as the two pages protected together."""
     store = Store(Path(store_path))
-    report = report_page(store_path, "forbund", forbund, int(year), None, threshold, protection)
+    threshold = load_threshold() if threshold is None else threshold
+    keys = (
+        page_key("forbund", forbund, int(year), None),
+        page_key("mal", forbund, int(year), None),
+    )
+    if protection is None:
+        joint = mask_frame(protect_pages(store, keys, threshold))
+        masks = [joint[joint["page"] == key.id] for key in keys]
+    else:
+        fingerprint = store.meta()["fingerprint"]
+        masks = [read_mask(Path(protection), fingerprint, threshold, key) for key in keys]
+    report = report_page(store_path, "forbund", forbund, int(year), None, threshold, mask=masks[0])
+    flows = protected_page(report.population, keys[1], masks[1]).tables["flode_insats"]
     all_goals = store.goals(forbund)
     return GoalPage(
         forbund,
         int(year),
         report,
+        flows,
         all_goals[all_goals["ar"] == int(year)].reset_index(drop=True),
         store.finances(forbund),
         goals.load_rating_rule(Path(rule_path)),

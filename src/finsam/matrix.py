@@ -11,7 +11,7 @@ kommun). ``auto`` in the file means "everything in the data".
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import pandas as pd
@@ -74,11 +74,19 @@ class Run:
 
     @property
     def key(self) -> PageKey:
-        """The page's key in the site-wide protection. A goal follow-up shows counts of the
-        förbund page (participants and flows per insats), so it has that page's key."""
-        level = "forbund" if self.kind == "mal" else self.kind
-        scope = {"riket": "", "forbund": self.forbund, "kommun": self.kommun or ""}[level]
-        return page_key(level, scope, self.year, self.period_end)
+        """The page's key in the site-wide protection."""
+        scope = "" if self.kind == "riket" else self.kommun or self.forbund
+        return page_key(self.kind, scope, self.year, self.period_end)
+
+    @property
+    def protection_keys(self) -> tuple[PageKey, ...]:
+        """The pages whose counts this page shows: its own; a goal follow-up also shows the
+        participants per insats of the förbund page, and its flows are linked to that page's."""
+        if not self.protected:
+            return ()
+        if self.kind == "mal":
+            return (replace(self.key, level="forbund"), self.key)
+        return (self.key,)
 
     @property
     def title(self) -> str:

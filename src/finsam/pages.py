@@ -54,24 +54,27 @@ def report_page(
     period_end: str | dt.date | None = None,
     threshold: int | None = None,
     protection: str | Path | None = None,
+    mask: pd.DataFrame | None = None,
 ) -> ReportPage:
     """Tables, texts and findings of one report page (suppression threshold from
     ``params/disclosure.yml`` unless given).
 
     ``protection`` is the mask file of the site the page belongs to (written by ``finsam
     build``), so that the page hides exactly what the site-wide protection decided; without it
-    the page is protected on its own, as a publication of one page.
+    the page is protected on its own, as a publication of one page. ``mask`` gives the page's
+    hidden flags directly (from a protection of several pages made by the caller).
     """
     store = Store(Path(store_path))
     pop = population(store, level, name, int(year), period_end)
     threshold = load_threshold() if threshold is None else threshold
     key = population_key(pop)
     meta = store.meta()
-    mask = (
-        page_mask(store, key, threshold)
-        if protection is None
-        else read_mask(Path(protection), meta["fingerprint"], threshold, key)
-    )
+    if mask is None:
+        mask = (
+            page_mask(store, key, threshold)
+            if protection is None
+            else read_mask(Path(protection), meta["fingerprint"], threshold, key)
+        )
     protected = protected_page(pop, key, mask)
     tables = protected.tables
     kommun = pop.name if level == "kommun" else None

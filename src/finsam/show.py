@@ -99,26 +99,6 @@ def table(page: ReportPage, table_id: str) -> None:
         )
 
 
-def wide_table(page: ReportPage, table_id: str) -> None:
-    """A table with a second dimension as one table: a row per category, a column per value
-    of the second dimension (totals over genders), the total row last."""
-    spec = BY_ID[table_id]
-    table = page.tables[table_id]
-    table = table[table["kon"] == "totalt"]
-    labels = _labels(page, table_id)
-    wide = table.pivot(index="kategori", columns=spec.second, values="antal")
-    wide = wide.reindex(index=list(dict.fromkeys(table["kategori"])))
-    frame = pd.DataFrame(
-        {spec.row_header: ["Totalt" if k == "totalt" else labels.get(k, k) for k in wide.index]}
-    )
-    for value in dict.fromkeys(table[spec.second]):
-        frame[spec.second_labels.get(value, value)] = wide[value].map(count_text).to_numpy()
-    caption = f"{_title(page, table_id)} {page.year}, {page.population.label}"
-    labelled_table(frame, caption, table_id.replace("_", "-"))
-    if table["undertryckt"].any():
-        markdown_legend(legend(page.threshold))
-
-
 def chart(
     page: ReportPage,
     table_id: str,

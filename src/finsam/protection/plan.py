@@ -83,9 +83,18 @@ class AuditFailed(FinsamError):
 
 
 def pages_of(store: Store, keys: Sequence[PageKey]) -> list[tuple[PageKey, Population]]:
-    """The population of every page key."""
+    """The population of every page key (a goal follow-up's is its förbund's)."""
     return [
-        (key, population(store, key.level, key.scope or None, key.year, key.period_end or None))
+        (
+            key,
+            population(
+                store,
+                "forbund" if key.level == "mal" else key.level,
+                key.scope or None,
+                key.year,
+                key.period_end or None,
+            ),
+        )
         for key in keys
     ]
 

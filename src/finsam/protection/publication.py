@@ -8,9 +8,10 @@ its true value. The *relations* are what a reader knows about how the cells hang
   table add up to its ``totalt`` row; samtliga = pågående + avslutade; a part is at most its
   whole (nya ≤ samtliga, a result ≤ the ended participants of its group, mentions of one code
   ≤ the participants counted); under 30 + 30 and older = all (where everyone has a birth year).
-* ``link`` — between tables of one page that count the same people: an insats' new and ended
-  participants are parts of its participants, and the flows and results per insats add up to
-  the page's flow, results and support after; every table of
+* ``link`` — between tables that count the same people: on a goal follow-up (``mal``, the
+  flows per insats of a förbund), an insats' new and ended participants are parts of its
+  participants on the förbund page, and the flows and results per insats add up to that page's
+  flow, results and support after; on one page, every table of
   participants sums to samtliga, every table of ended participants to avslutade; the results'
   aktivt arbetssökande, fortsatt rehabilitering and sjukdom equal the same codes of
   ``sysselsattning_efter`` and ``avslutsorsak``; arbete eller studier lies between the largest
@@ -31,7 +32,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 import pandas as pd
@@ -235,6 +236,9 @@ class _Relations:
         page = key.id
         for table_id in PAGE_TABLES[key.level]:
             self.within_table(page, table_id)
+        if key.level == "mal":
+            self.per_insats(page, replace(key, level="forbund").id)
+            return
         if key.level == "forbund":
             self.within_table(page, QUALITY_TABLE)
             self.quality(page)
@@ -273,8 +277,6 @@ class _Relations:
                     for measure in categories:
                         if measure != "avslutade":
                             self.add([c(measure)], [c("avslutade")], "table", equal=False)
-        if table_id == "flode_insats":
-            self.per_insats(page)
         if table_id == "resultat":
             for kon in GENDER_COLUMNS:
                 for measure in codes.RESULTAT_MATT:
@@ -288,10 +290,11 @@ class _Relations:
                     )
                     self.add([r("aktivitetsersattning_fore")], [r("alla")], "table", equal=False)
 
-    def per_insats(self, page: str) -> None:
-        """An insats' outcomes are parts of its ended participations, work/studies and job
-        seeking parts of either; its new and ended participations parts of its participants; the
-        totals over insatser are the page's flow, results and support after."""
+    def per_insats(self, page: str, forbund_page: str) -> None:
+        """On a goal follow-up: an insats' outcomes are parts of its ended participations,
+        work/studies and job seeking parts of either; its new and ended participations parts of
+        its participants on the förbund page; the totals over insatser are that page's flow,
+        results and support after."""
         f = lambda k, m: self.cell(page, "flode_insats", k, "totalt", m)  # noqa: E731
         for k in [*self.categories(page, "flode_insats", "nya"), "totalt"]:
             for measure in (*ENDED_MEASURES, "egen_forsorjning"):
@@ -300,23 +303,23 @@ class _Relations:
             for part in ("arbete_studier", "arbetssokande"):
                 self.add([f(k, part)], [union], "table", equal=False)
             self.add([union], [f(k, "arbete_studier"), f(k, "arbetssokande")], "table", False)
-            participants = self.cell(page, "deltagare_insats", k, "totalt")
+            participants = self.cell(forbund_page, "deltagare_insats", k, "totalt")
             for part in ("nya", "avslutade"):
                 self.add([f(k, part)], [participants], "link", equal=False)
-        flow = lambda k: self.cell(page, "deltagarflode", k, "totalt")  # noqa: E731
-        result = lambda m: self.cell(page, "resultat", m, "totalt", "alla")  # noqa: E731
+        flow = lambda k: self.cell(forbund_page, "deltagarflode", k, "totalt")  # noqa: E731
+        result = lambda m: self.cell(forbund_page, "resultat", m, "totalt", "alla")  # noqa: E731
         self.add([f("totalt", "nya")], [flow("nya")], "link")
         self.add([f("totalt", "avslutade")], [flow("avslutade")], "link")
         self.add([f("totalt", "arbete_studier")], [result("arbete_studier_efter")], "link")
         self.add([f("totalt", "arbetssokande")], [result("aktivt_arbetssokande")], "link")
         self.add(
             [f("totalt", "egen_forsorjning")],
-            [self.cell(page, "forsorjning_efter", "ingen_offentlig", "totalt")],
+            [self.cell(forbund_page, "forsorjning_efter", "ingen_offentlig", "totalt")],
             "link",
         )
         self.add(
             [f("totalt", "remisser")],
-            [self.cell(page, "remisser_remittent", "totalt", "totalt")],
+            [self.cell(forbund_page, "remisser_remittent", "totalt", "totalt")],
             "link",
             equal=False,
             tight_is_equal=True,
