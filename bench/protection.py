@@ -66,9 +66,8 @@ def main() -> None:
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="finsam-bench-") as work:
         store = prepare_store(args.data, Path(work))
-        keys = [
-            k for run in plan_runs(read_matrix(args.params), store) for k in run.protection_keys
-        ]
+        runs = plan_runs(read_matrix(args.params), store)
+        keys = sorted({k for run in runs for k in run.protection_keys})
         site_wide = protect_pages(store, keys, args.threshold)
         pub = site_wide.publication
         baseline = table_by_table(pub, args.threshold)
