@@ -3,8 +3,10 @@
 Per insats: each goal with its target, its result and the fulfilment (:mod:`finsam.goals`);
 the rule's rating beside the board's; the participant table (aktuella, kvinnor, män, okänt
 kön, nya, avslutade, till arbete/studier, arbetssökande vid avslut, with a total row) and the
-budget against the outcome. Every count comes from the förbund page's protected tables, so
-the goal page hides exactly what the statistics page hides.
+budget against the outcome. Every count is protected with the site: the participants per insats
+are the förbund page's cells, the flows and results per insats the goal page's own, linked to
+that page's, so the goal page hides what the statistics page hides and reveals nothing it
+hides.
 """
 
 from __future__ import annotations
@@ -114,8 +116,8 @@ class GoalPage:
         )
 
     def ratings_table(self) -> pd.DataFrame:
-        """Insats, the rule's rating (with how many goals it rests on), the board's rating and
-        whether the two agree."""
+        """Insats, the rule's rating (or why there is none: how many goals with a target have a
+        shown result), the board's rating and whether the two agree."""
         ratings = self.ratings()
         rule_text = [
             RATINGS[code]
@@ -164,8 +166,8 @@ class GoalPage:
         return found
 
     def participant_table(self) -> pd.DataFrame:
-        """Per insats with goals or participants: the counts of the förbund page (``..`` where
-        suppressed), with the total row."""
+        """Per individual insats: participants by gender (the förbund page's cells), new, ended
+        and their outcomes (the goal page's), ``..`` where suppressed, with the total row."""
         tables = {**self.report.tables, "flode_insats": self.flows}
         cells: dict[tuple[str, str], dict[str, object]] = {}
         for table_id, second in (("deltagare_insats", "kon"), ("flode_insats", "matt")):
