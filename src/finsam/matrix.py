@@ -19,7 +19,7 @@ import pandas as pd
 from finsam.accounts import statement_years
 from finsam.errors import FinsamError
 from finsam.protection.publication import PageKey, page_key
-from finsam.reference import slugify
+from finsam.reference import kommun_slug, slugify
 from finsam.store import Store
 from finsam.yamlfile import read_yaml
 
@@ -57,7 +57,9 @@ class Run:
 
     @property
     def slug(self) -> str:
-        return slugify(self.name)
+        """The page's path segment: the förbund's or kommun's name as a slug, unique over the
+        register (:func:`finsam.reference.kommun_slug`)."""
+        return kommun_slug(self.kommun) if self.kommun else slugify(self.name)
 
     @property
     def page(self) -> str:

@@ -98,3 +98,17 @@ def slugify(text: str) -> str:
     """Lowercase ASCII slug for paths: ``Härryda kommun`` → ``harryda-kommun``."""
     ascii_text = text.casefold().translate(_TRANSLIT)
     return re.sub(r"[^a-z0-9]+", "-", ascii_text).strip("-")
+
+
+def kommun_slug(kommunkod: str, reference_dir: Path = REFERENCE_DIR) -> str:
+    """The path segment of a kommun's pages: its name's slug (``molndal``), with its code added
+    where two kommuner of the register share that slug (Håbo 0305 and Habo 0643 become
+    ``habo-0305`` and ``habo-0643``), so no kommun's page takes the place of another's."""
+    slug = slugify(kommun_name(kommunkod, reference_dir))
+    return f"{slug}-{kommunkod}" if slug in _shared_slugs(reference_dir) else slug
+
+
+@cache
+def _shared_slugs(reference_dir: Path) -> frozenset[str]:
+    slugs = kommuner(reference_dir)["kommun"].map(slugify)
+    return frozenset(slugs[slugs.duplicated()])
