@@ -344,3 +344,54 @@ def test_each_dataset_has_its_own_store_and_the_notebooks_keep_the_site_builds(b
     before = (build / "stores" / stores[1]).stat().st_mtime_ns
     prepare_store(SMALL, build)
     assert (build / "stores" / stores[1]).stat().st_mtime_ns == before
+
+
+def test_a_failing_page_does_not_stop_the_others_and_a_rerun_retries_only_it(tmp_path, monkeypatch):
+    """Partille's notebook fails while a flag file exists: Mölndal and the förbund are executed
+    and cached, Partille's notebook is kept, the site is not rendered; once the cause is gone a
+    rerun executes Partille only."""
+    from finsam import execute
+    from finsam.build import PagesFailed
+
+    notebooks = tmp_path / "notebooks"
+    shutil.copytree(NOTEBOOK_DIR, notebooks)
+    nb = nbformat.read(notebooks / "kommun.ipynb", as_version=4)
+    at = next(i for i, c in enumerate(nb.cells) if "parameters" in c.metadata.get("tags", []))
+    flag = tmp_path / "fail-partille"
+    nb.cells.insert(
+        at + 1,
+        nbformat.v4.new_code_cell(
+            f"if kommun == '1402' and __import__('os').path.exists({str(flag)!r}):\n"
+            "    raise RuntimeError('Partille fails on purpose')"
+        ),
+    )
+    nbformat.write(nb, notebooks / "kommun.ipynb")
+    monkeypatch.setattr(execute, "NOTEBOOK_DIR", notebooks)
+    matrix = tmp_path / "matrix.yml"
+    matrix.write_text(MATRIX.replace("[Mölndal]", "[Mölndal, Partille]"), encoding="utf-8")
+    flag.touch()
+    build = lambda: build_site(  # noqa: E731
+        SMALL, tmp_path / "site", tmp_path / "build", matrix, "builtin", jobs=1
+    )
+    with pytest.raises(PagesFailed) as failed:
+        build()
+    states = {r.run.page: r.state for r in failed.value.results}
+    assert states == {
+        "forbund/2022/samordningsforbundet-insjoriket": "executed",
+        "kommun/2022/molndal": "executed",
+        "kommun/2022/partille": "failed",
+    }
+    message = str(failed.value)
+    assert "1 of 3 pages failed (2 executed, 0 unchanged, 1 failed)" in message
+    assert "kommun/2022/partille: cell" in message and "Partille fails on purpose" in message
+    kept = tmp_path / "build" / "failed" / "kommun" / "2022" / "partille.ipynb"
+    assert "Partille fails on purpose" in kept.read_text(encoding="utf-8")
+    assert not (tmp_path / "site").exists()
+    flag.unlink()
+    again = build()
+    assert {r.run.page: r.state for r in again.results} == {
+        "forbund/2022/samordningsforbundet-insjoriket": "unchanged",
+        "kommun/2022/molndal": "unchanged",
+        "kommun/2022/partille": "executed",
+    }
+    assert not kept.exists() and (tmp_path / "site" / "kommun/2022/partille.html").is_file()

@@ -29,6 +29,26 @@ from finsam.site import stage_site
 from finsam.store import STORE_FILE, STORES_DIR, Store, ingest
 
 
+class PagesFailed(FinsamError):
+    """Some pages' notebooks failed: the others are executed and cached, the site is left as it
+    was (a rerun executes only the failed pages and what changed)."""
+
+    def __init__(self, results: list[RunResult]):
+        self.results = results
+        failed = [r for r in results if r.error]
+        counts = {state: sum(r.state == state for r in results) for state in STATES}
+        lines = [f"  {r.run.page}: {r.error}\n    notebook: {r.path}" for r in failed]
+        super().__init__(
+            f"{len(failed)} of {len(results)} pages failed "
+            f"({', '.join(f'{n} {state}' for state, n in counts.items())}); the site was not "
+            "rendered and the previous one is kept. Fix the cause and rerun: only the failed "
+            "and changed pages are executed.\n" + "\n".join(lines)
+        )
+
+
+STATES = ("executed", "unchanged", "failed")
+
+
 @dataclass
 class BuildResult:
     store: Path
@@ -121,7 +141,8 @@ def build_pages(
     """Protect ``runs`` together with ``protect_with`` (more pages of the same site), audit the
     protection, then execute ``runs`` against an ingested ``store`` and render them as the site
     ``out`` (staged in ``stage_dir``, default the site's stage ``build_dir/site``). If the audit
-    fails, nothing is executed or published."""
+    fails, nothing is executed or published; if a page fails, the others are still executed,
+    :class:`PagesFailed` says which, and the site is not rendered."""
     threshold = load_threshold(Path(disclosure))
     meta = store.meta()
     keys = [key for run in [*runs, *protect_with] for key in run.protection_keys]
@@ -135,6 +156,8 @@ def build_pages(
         for run in runs
     ]
     results = execute_runs(runs, store.path, build_dir, meta["fingerprint"], jobs, on_run)
+    if any(r.error for r in results):
+        raise PagesFailed(results)
     stage = stage_site(results, meta, stage_dir or Path(build_dir) / "site")
     engine = render_site(stage, out, renderer, jobs)  # type: ignore[arg-type]
     return BuildResult(store.path, results, Path(out), engine)

@@ -175,8 +175,10 @@ def _print_notes(store) -> None:
 
 
 def _progress(result) -> None:
-    state = "executed" if result.executed else "unchanged"
-    out.print(f"  {state:9} {result.run.page}")
+    line = f"  {result.state:9} {result.run.page}"
+    if result.error:
+        line += f": {result.error}"
+    out.print(line, markup=False, soft_wrap=True)
 
 
 @app.command()

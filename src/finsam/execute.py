@@ -27,7 +27,6 @@ from jupyter_client.manager import AsyncKernelManager
 from traitlets import default
 
 from finsam import __version__
-from finsam.errors import FinsamError
 from finsam.matrix import Run
 from finsam.paths import NOTEBOOK_DIR
 
@@ -109,19 +108,36 @@ def _cached(path: Path, key: str) -> bool:
     return nb.metadata.get("finsam", {}).get("cache_key") == key
 
 
+def failed_path(run: Run, build_dir: Path) -> Path:
+    """Where the notebook of a failed run is kept for inspection (until the run succeeds)."""
+    return Path(build_dir) / "failed" / f"{run.page}.ipynb"
+
+
 @dataclass(frozen=True)
 class RunResult:
+    """``path`` is the executed notebook, or for a failed run (``error``: the error's first
+    line) the notebook as far as it ran."""
+
     run: Run
     path: Path
     executed: bool
+    error: str | None = None
+
+    @property
+    def state(self) -> str:
+        return "failed" if self.error else "executed" if self.executed else "unchanged"
 
 
 def execute_run(run: Run, store_path: Path, build_dir: Path, key: str) -> RunResult:
-    """Execute one run unless its cached output is current; returns where the output is."""
+    """Execute one run unless its cached output is current; returns where the output is. A
+    notebook that fails is kept in ``build_dir/failed/`` and reported in the result, not
+    raised: one failing page does not stop the others."""
     import papermill as pm
 
     out = output_path(run, build_dir)
+    failed = failed_path(run, build_dir)
     if _cached(out, key):
+        failed.unlink(missing_ok=True)
         return RunResult(run, out, False)
     out.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{out.stem}-", suffix=".ipynb", dir=out.parent)
@@ -145,14 +161,19 @@ def execute_run(run: Run, store_path: Path, build_dir: Path, key: str) -> RunRes
         }
         nbformat.write(nb, tmp)
         os.replace(tmp, out)
-    except pm.PapermillExecutionError as error:
-        raise FinsamError(
-            f"{run.kind} report {run.title}: notebook failed in cell {error.exec_count} "
-            f"with {error.ename}: {error.evalue}"
-        ) from None
+    except Exception as error:  # a failing cell, or a kernel that died: this page only
+        failed.parent.mkdir(parents=True, exist_ok=True)
+        if os.path.getsize(tmp):
+            os.replace(tmp, failed)
+        if isinstance(error, pm.PapermillExecutionError):
+            text = f"cell {error.exec_count}: {error.ename}: {error.evalue}"
+        else:
+            text = f"{type(error).__name__}: {error}"
+        return RunResult(run, failed, True, (text.strip().splitlines() or [""])[0])
     finally:
         if os.path.exists(tmp):
             os.unlink(tmp)
+    failed.unlink(missing_ok=True)
     return RunResult(run, out, True)
 
 
