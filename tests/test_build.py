@@ -3,6 +3,7 @@ and the notebooks' own defaults."""
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 from pathlib import Path
@@ -395,3 +396,32 @@ def test_a_failing_page_does_not_stop_the_others_and_a_rerun_retries_only_it(tmp
         "kommun/2022/partille": "executed",
     }
     assert not kept.exists() and (tmp_path / "site" / "kommun/2022/partille.html").is_file()
+
+
+def test_a_second_build_on_the_same_folders_is_refused_and_leftovers_are_removed(tmp_path):
+    """While one build holds the build folder, another is refused at once naming the first's
+    process; a killed build's half-written notebook and half-rendered site are removed by the
+    next build, and its lock does not outlive it."""
+    from finsam.buildlock import exclusive_build
+
+    build_dir, site = tmp_path / "build", tmp_path / "site"
+    (tmp_path / "matrix.yml").write_text(MATRIX, encoding="utf-8")
+    args = ("build", "--data", str(SMALL), "--params", str(tmp_path / "matrix.yml"))
+    args += ("--build-dir", str(build_dir), "--out", str(site), "--renderer", "builtin")
+    with exclusive_build(build_dir, tmp_path / "other-site"):
+        refused = finsam(*args)
+    assert refused.returncode == 1 and "Traceback" not in refused.stderr
+    assert f"build folder {build_dir.resolve()} is in use by another finsam build" in " ".join(
+        refused.stderr.split()
+    )
+    assert f"(process {os.getpid()})" in refused.stderr
+    # what a build killed in the middle leaves: a temporary notebook, a half-rendered site
+    stale_notebook = build_dir / "runs" / "kommun" / "2022" / ".molndal-x1y2.ipynb"
+    stale_notebook.parent.mkdir(parents=True)
+    stale_notebook.write_text("{}", encoding="utf-8")
+    stale_site = tmp_path / ".site-abc123"
+    stale_site.mkdir()
+    done = finsam(*args)
+    assert done.returncode == 0, done.stderr
+    assert not stale_notebook.exists() and not stale_site.exists()
+    assert (site / "index.html").is_file()

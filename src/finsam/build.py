@@ -15,6 +15,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from finsam import dataset as dataset_module
+from finsam.buildlock import exclusive_build
 from finsam.catalog import DISCLOSURE_PARAMS, load_threshold
 from finsam.contract import TABLES
 from finsam.errors import FinsamError
@@ -143,21 +144,22 @@ def build_pages(
     ``out`` (staged in ``stage_dir``, default the site's stage ``build_dir/site``). If the audit
     fails, nothing is executed or published; if a page fails, the others are still executed,
     :class:`PagesFailed` says which, and the site is not rendered."""
-    threshold = load_threshold(Path(disclosure))
-    meta = store.meta()
-    keys = [key for run in [*runs, *protect_with] for key in run.protection_keys]
-    mask = (
-        site_mask(store, keys, threshold, Path(build_dir) / "protection", source_fingerprint())
-        if keys
-        else None  # no page counts people: nothing to protect
-    )
-    runs = [
-        replace(run, threshold=threshold, protection=None if mask is None else str(mask))
-        for run in runs
-    ]
-    results = execute_runs(runs, store.path, build_dir, meta["fingerprint"], jobs, on_run)
-    if any(r.error for r in results):
-        raise PagesFailed(results)
-    stage = stage_site(results, meta, stage_dir or Path(build_dir) / "site")
-    engine = render_site(stage, out, renderer, jobs)  # type: ignore[arg-type]
-    return BuildResult(store.path, results, Path(out), engine)
+    with exclusive_build(build_dir, out):
+        threshold = load_threshold(Path(disclosure))
+        meta = store.meta()
+        keys = [key for run in [*runs, *protect_with] for key in run.protection_keys]
+        mask = (
+            site_mask(store, keys, threshold, Path(build_dir) / "protection", source_fingerprint())
+            if keys
+            else None  # no page counts people: nothing to protect
+        )
+        runs = [
+            replace(run, threshold=threshold, protection=None if mask is None else str(mask))
+            for run in runs
+        ]
+        results = execute_runs(runs, store.path, build_dir, meta["fingerprint"], jobs, on_run)
+        if any(r.error for r in results):
+            raise PagesFailed(results)
+        stage = stage_site(results, meta, stage_dir or Path(build_dir) / "site")
+        engine = render_site(stage, out, renderer, jobs)  # type: ignore[arg-type]
+        return BuildResult(store.path, results, Path(out), engine)
