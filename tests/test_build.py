@@ -425,3 +425,75 @@ def test_a_second_build_on_the_same_folders_is_refused_and_leftovers_are_removed
     assert done.returncode == 0, done.stderr
     assert not stale_notebook.exists() and not stale_site.exists()
     assert (site / "index.html").is_file()
+
+
+def _descendants(pid: int) -> set[int]:
+    """The processes below ``pid`` (workers, their kernels), from /proc."""
+    children: dict[int, list[int]] = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        children.setdefault(int(fields[1]), []).append(int(stat.parent.name))
+    found, todo = set(), [pid]
+    while todo:
+        for child in children.get(todo.pop(), []):
+            found.add(child)
+            todo.append(child)
+    return found
+
+
+def _alive(pids: set[int]) -> set[int]:
+    alive = set()
+    for pid in pids:
+        try:
+            state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+        except OSError:
+            continue
+        if state != "Z":
+            alive.add(pid)
+    return alive
+
+
+@pytest.mark.parametrize("how", ["ctrl-c", "kill"])
+def test_an_interrupted_build_stops_at_once_and_leaves_no_process(tmp_path, how):
+    """Ctrl-C (SIGINT to the whole foreground group, as a terminal sends it) stops the build
+    within seconds, cancelling the queued pages; a killed build takes its workers and their
+    kernels with it."""
+    import signal
+    import time
+
+    from finsam_command import FINSAM
+
+    matrix = tmp_path / "matrix.yml"
+    matrix.write_text(
+        MATRIX.replace("[Mölndal]", "[Mölndal, Partille, Härryda, Lerum, Alingsås]"),
+        encoding="utf-8",
+    )
+    build = subprocess.Popen(
+        [str(FINSAM), "build", "--data", str(SMALL), "--params", str(matrix), "--build-dir",
+         str(tmp_path / "b"), "--out", str(tmp_path / "site"), "--renderer", "builtin", "-j", "2"],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True,
+    )  # fmt: skip
+    for line in build.stdout:
+        if "executed" in line:
+            break
+    below = _descendants(build.pid)
+    assert below, "the build runs its pages in worker processes"
+    start = time.monotonic()
+    if how == "ctrl-c":
+        os.killpg(build.pid, signal.SIGINT)
+    else:
+        build.kill()
+    _out, err = build.communicate(timeout=60)
+    deadline = time.monotonic() + 15
+    while _alive(below) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert _alive(below) == set()
+    if how == "ctrl-c":
+        assert time.monotonic() - start < 10
+        assert build.returncode == 1 and "interrupted" in err and "Traceback" not in err
+        executed = list((tmp_path / "b" / "runs").rglob("[!.]*.ipynb"))
+        assert len(executed) < 6  # the queued pages were cancelled
+    assert not (tmp_path / "site").exists()

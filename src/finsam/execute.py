@@ -13,6 +13,7 @@ import hashlib
 import json
 import multiprocessing
 import os
+import signal
 import subprocess
 import sys
 import tempfile
@@ -30,9 +31,10 @@ from finsam import __version__
 from finsam.matrix import Run
 from finsam.paths import NOTEBOOK_DIR
 
-# Workers start from a fresh server process, not forked from this one: the build has already run
-# threaded libraries (HiGHS, DuckDB) whose locks a forked child could inherit held and hang on.
-FORKSERVER = multiprocessing.get_context("forkserver")
+# Workers are fresh processes, not forked from this one: the build has already run threaded
+# libraries (HiGHS, DuckDB) whose locks a forked child could inherit held and hang on. They are
+# the build's own children, so that they can end with it (see worker_setup).
+WORKER_CONTEXT = multiprocessing.get_context("spawn")
 
 KERNEL_NAME = "finsam"
 PACKAGE_DIR = Path(__file__).resolve().parent
@@ -177,6 +179,31 @@ def execute_run(run: Run, store_path: Path, build_dir: Path, key: str) -> RunRes
     return RunResult(run, out, True)
 
 
+def worker_setup() -> None:
+    """In each worker: leave Ctrl-C to the build, which stops the workers itself (so a worker
+    prints no traceback of its own), and end with the build's process tree even when the build
+    is killed (Linux: the parent-death signal)."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if sys.platform.startswith("linux"):
+        import ctypes
+
+        pr_set_pdeathsig = 1
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(pr_set_pdeathsig, signal.SIGTERM)
+
+
+def _stop(pool: ProcessPoolExecutor, seconds: float = 5.0) -> None:
+    """Cancel the queued runs and end the running ones: their workers are terminated (a kernel
+    ends with its worker) and joined, so no process outlives the build."""
+    workers = list(getattr(pool, "_processes", {}).values())
+    pool.shutdown(wait=False, cancel_futures=True)
+    for worker in workers:
+        worker.terminate()
+    for worker in workers:
+        worker.join(seconds)
+        if worker.is_alive():
+            worker.kill()
+
+
 def execute_runs(
     runs: Iterable[Run],
     store_path: Path,
@@ -198,11 +225,16 @@ def execute_runs(
             if on_done:
                 on_done(results[-1])
         return results
-    with ProcessPoolExecutor(max_workers=jobs, mp_context=FORKSERVER) as pool:
+    pool = ProcessPoolExecutor(jobs, mp_context=WORKER_CONTEXT, initializer=worker_setup)
+    try:
         futures = [pool.submit(execute_run, run, store_path, build_dir, keys[run]) for run in runs]
         for future in as_completed(futures):
             results.append(future.result())
             if on_done:
                 on_done(results[-1])
+    except BaseException:  # Ctrl-C or an error here: stop now, not after the queued pages
+        _stop(pool)
+        raise
+    pool.shutdown()
     order = {run: i for i, run in enumerate(runs)}
     return sorted(results, key=lambda r: order[r.run])

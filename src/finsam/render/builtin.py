@@ -27,7 +27,7 @@ import yaml
 from jinja2 import Environment, PackageLoader, select_autoescape
 
 from finsam.errors import FinsamError
-from finsam.execute import FORKSERVER
+from finsam.execute import WORKER_CONTEXT, worker_setup
 
 FRONT_MATTER = re.compile(r"\A---\s*\n(.*?)\n---\s*\n?", re.S)
 
@@ -144,7 +144,7 @@ def render_builtin(stage: Path, out: Path, jobs: int | None = None) -> list[Path
     jobs = max(1, min(jobs or os.cpu_count() or 1, len(sources) or 1))
     if jobs == 1:
         return [_render_one(source, stage, out, config) for source in sources]
-    with ProcessPoolExecutor(max_workers=jobs, mp_context=FORKSERVER) as pool:
+    with ProcessPoolExecutor(jobs, mp_context=WORKER_CONTEXT, initializer=worker_setup) as pool:
         return list(
             pool.map(
                 _render_one,
