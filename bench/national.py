@@ -20,17 +20,17 @@ import tempfile
 import time
 from pathlib import Path
 
-from finsam.build import prepare_store
-from finsam.matrix import plan_runs
-from finsam.protection.audit import MIN_WIDTH
-from finsam.protection.plan import (
+from finsam.inputs.synth import write_tables
+from finsam.inputs.synth_national import synthesize_national
+from finsam.pipeline.build import prepare_store
+from finsam.pipeline.matrix import plan_runs
+from finsam.stats.protection.audit import MIN_WIDTH
+from finsam.stats.protection.plan import (
     Protection,
     information_loss,
     protect_pages,
     protect_table_by_table,
 )
-from finsam.synth import write_tables
-from finsam.synth_national import synthesize_national
 
 TARGET_SYNTH_SECONDS = 60
 

@@ -26,19 +26,19 @@ from pathlib import Path
 
 import numpy as np
 
-from finsam.build import prepare_store
-from finsam.catalog import GENDER_SPLIT, PAGE_TABLES
-from finsam.matrix import plan_runs, read_matrix
 from finsam.paths import EXAMPLE_DATASET, PARAMS_DIR
-from finsam.protection.audit import intervals
-from finsam.protection.plan import (
+from finsam.pipeline.build import prepare_store
+from finsam.pipeline.matrix import plan_runs, read_matrix
+from finsam.stats.catalog import GENDER_SPLIT, PAGE_TABLES
+from finsam.stats.protection.audit import intervals
+from finsam.stats.protection.plan import (
     Protection,
     information_loss,
     pages_of,
     protect_pages,
     protect_table_by_table,
 )
-from finsam.protection.publication import Publication, publication
+from finsam.stats.protection.publication import Publication, publication
 
 # What kommun pages published before: every table of the förbund page but the per-kommun and
 # structural ones, split by gender.

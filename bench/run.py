@@ -20,8 +20,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from finsam.build import build_site, prepare_store
 from finsam.paths import EXAMPLE_DATASET
+from finsam.pipeline.build import build_site, prepare_store
 
 MATRIX = """years: [2022]
 forbund:

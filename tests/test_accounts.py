@@ -11,10 +11,10 @@ import pandas as pd
 import pytest
 from finsam_command import finsam
 
-from finsam import accounts
-from finsam.build import prepare_store
-from finsam.dataset import load_dataset
 from finsam.errors import InvalidDataset
+from finsam.inputs.dataset import load_dataset
+from finsam.pipeline.build import prepare_store
+from finsam.stats import accounts
 
 EXAMPLE = Path(__file__).parents[1] / "data" / "example"
 INSJORIKET = "Samordningsförbundet Insjöriket"

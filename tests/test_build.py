@@ -13,9 +13,9 @@ import pytest
 from finsam_command import finsam
 from nbclient import NotebookClient
 
-from finsam.build import build_site, prepare_store, publish_default_store
+from finsam.inputs.store import Store
 from finsam.paths import DEFAULT_BUILD_DIR, EXAMPLE_DATASET, NOTEBOOK_DIR
-from finsam.store import Store
+from finsam.pipeline.build import build_site, prepare_store, publish_default_store
 
 SMALL = Path(__file__).parent / "fixtures" / "small"
 MATRIX = """years: [2022]
@@ -351,8 +351,8 @@ def test_a_failing_page_does_not_stop_the_others_and_a_rerun_retries_only_it(tmp
     """Partille's notebook fails while a flag file exists: Mölndal and the förbund are executed
     and cached, Partille's notebook is kept, the site is not rendered; once the cause is gone a
     rerun executes Partille only."""
-    from finsam import execute
-    from finsam.build import PagesFailed
+    from finsam.pipeline import execute
+    from finsam.pipeline.build import PagesFailed
 
     notebooks = tmp_path / "notebooks"
     shutil.copytree(NOTEBOOK_DIR, notebooks)
@@ -402,7 +402,7 @@ def test_a_second_build_on_the_same_folders_is_refused_and_leftovers_are_removed
     """While one build holds the build folder, another is refused at once naming the first's
     process; a killed build's half-written notebook and half-rendered site are removed by the
     next build, and its lock does not outlive it."""
-    from finsam.buildlock import exclusive_build
+    from finsam.pipeline.buildlock import exclusive_build
 
     build_dir, site = tmp_path / "build", tmp_path / "site"
     (tmp_path / "matrix.yml").write_text(MATRIX, encoding="utf-8")

@@ -9,8 +9,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from finsam import flows, periods, referrals
-from finsam.dataset import load_dataset
+from finsam.inputs.dataset import load_dataset
+from finsam.stats import flows, periods, referrals
 
 SMALL = Path(__file__).parent / "fixtures" / "small"
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from finsam.disclosure import SUPPRESSED, legend
+from finsam.stats.disclosure import SUPPRESSED, legend
 
 
 def test_legend():

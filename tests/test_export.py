@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 from finsam_command import finsam
 
-from finsam.catalog import PAGE_TABLES
+from finsam.stats.catalog import PAGE_TABLES
 
 SMALL = Path(__file__).parent / "fixtures" / "small"
 EXAMPLE = Path(__file__).parents[1] / "data" / "example"

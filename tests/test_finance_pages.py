@@ -15,9 +15,9 @@ from finsam_command import finsam
 from playwright.sync_api import Browser, Page
 from test_site_browser import AXE_JS, AXE_RUN, file_url, format_violations, row_values
 
-from finsam import finance_report
-from finsam.build import build_site
-from finsam.dataset import load_dataset
+from finsam.inputs.dataset import load_dataset
+from finsam.pipeline.build import build_site
+from finsam.report import finance_report
 
 ROOT = Path(__file__).parents[1]
 SMALL = Path(__file__).parent / "fixtures" / "small"

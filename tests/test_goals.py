@@ -17,10 +17,10 @@ from finsam_command import finsam
 from playwright.sync_api import Browser, Page
 from test_site_browser import AXE_JS, AXE_RUN, file_url, format_violations, row_values
 
-from finsam import goals
-from finsam.build import build_site, prepare_store
 from finsam.errors import FinsamError
-from finsam.goal_report import goal_page
+from finsam.pipeline.build import build_site, prepare_store
+from finsam.report.goal_report import goal_page
+from finsam.stats import goals
 
 FIXTURE = Path(__file__).parent / "fixtures" / "maluppfyllelse_2015"
 FORBUND = "Samordningsförbundet Botkyrka Huddinge Salem"

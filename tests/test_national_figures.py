@@ -14,7 +14,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from finsam.present import round_half_up
+from finsam.report.present import round_half_up
 
 NATIONAL_DIR = Path(__file__).resolve().parents[1] / "data" / "national"
 

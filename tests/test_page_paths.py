@@ -3,8 +3,8 @@ take the place of another's."""
 
 from __future__ import annotations
 
-from finsam.matrix import Run
-from finsam.reference import forbund_members, kommuner
+from finsam.inputs.reference import forbund_members, kommuner
+from finsam.pipeline.matrix import Run
 
 
 def test_every_kommun_and_forbund_of_the_register_has_its_own_page_path():

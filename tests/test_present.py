@@ -8,11 +8,10 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from finsam import flows, prose, referrals
-from finsam.catalog import BY_ID, apply_hidden, with_totals
-from finsam.codes import DELTAGARFLODE
-from finsam.dataset import load_dataset
-from finsam.present import (
+from finsam.inputs.codes import DELTAGARFLODE
+from finsam.inputs.dataset import load_dataset
+from finsam.report import prose
+from finsam.report.present import (
     NBSP,
     protected_html,
     swedish_date,
@@ -20,7 +19,9 @@ from finsam.present import (
     swedish_int,
     swedish_percent,
 )
-from finsam.show import nothing_to_draw
+from finsam.report.show import nothing_to_draw
+from finsam.stats import flows, referrals
+from finsam.stats.catalog import BY_ID, apply_hidden, with_totals
 
 SMALL = Path(__file__).parent / "fixtures" / "small"
 

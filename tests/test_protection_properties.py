@@ -1,7 +1,8 @@
 """Property tests of the small-count protection against an independent brute-force attacker.
 
-The audit (:mod:`finsam.protection.audit`) solves linear and integer programs with HiGHS. Here a
-second attacker that shares no code with it searches every integer assignment of the hidden cells
+The audit (:mod:`finsam.stats.protection.audit`) solves linear and integer programs with
+HiGHS. Here a second attacker that shares no code with it searches every integer assignment of the
+hidden cells
 (each at least 1, the shown cells at their true values) that satisfies every relation, and takes
 the smallest and largest value of each hidden cell. The search runs over the box ``[1, cap]``
 with ``cap`` larger than every true count, prunes with bound propagation on the relations, and is
@@ -13,8 +14,9 @@ The tests:
 
 * hand-made systems whose intervals are worked out in comments, for the audit and the reference;
 * random tiny tables: the audit's intervals and failures equal the reference's exactly;
-* random linked tables: :func:`~finsam.protection.linked.protect` hides every small count, never
-  a zero, leaves no failure (by the audit and, where the search is small, by the reference) and
+* random linked tables: :func:`~finsam.stats.protection.linked.protect` hides every small
+  count, never a zero, leaves no failure (by the audit and, where the search is small, by the
+  reference) and
   gives the same mask twice;
 * monotonicity: hiding more cells never narrows an interval;
 * the relations that hold a cell's bounds (worked out by hand), and the order complements are
@@ -37,8 +39,8 @@ import pytest
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
-from finsam.protection import audit
-from finsam.protection.audit import (
+from finsam.stats.protection import audit
+from finsam.stats.protection.audit import (
     MIN_WIDTH,
     Interval,
     Relation,
@@ -48,7 +50,7 @@ from finsam.protection.audit import (
     pinning_relations,
     total_part,
 )
-from finsam.protection.linked import _complement_order, protect
+from finsam.stats.protection.linked import _complement_order, protect
 
 INF = math.inf
 T = TypeVar("T")

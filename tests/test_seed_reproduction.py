@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from finsam.catalog import BY_ID, apply_hidden, with_totals
-from finsam.present import NBSP, share_text
+from finsam.report.present import NBSP, share_text
+from finsam.stats.catalog import BY_ID, apply_hidden, with_totals
 
 BILAGA3 = Path(__file__).resolve().parents[1] / "data" / "national" / "bilaga3_2021.csv"
 

@@ -496,7 +496,7 @@ def test_tools_are_present():
 
 def test_forbund_page_holds_every_table_of_the_catalog(page: Page, small_site: Path):
     """Every table but those of the goal follow-up (tests/test_goals.py)."""
-    from finsam.catalog import PAGE_TABLES
+    from finsam.stats.catalog import PAGE_TABLES
 
     page.goto(file_url(small_site, FORBUND_PAGE))
     for table_id in PAGE_TABLES["forbund"]:

@@ -19,23 +19,23 @@ import pandas as pd
 import pytest
 from typer.testing import CliRunner
 
-from finsam.build import build_site
-from finsam.catalog import PAGE_TABLES
 from finsam.cli import app
-from finsam.dataset import load_dataset
-from finsam.matrix import plan_runs
-from finsam.population import members_of
-from finsam.protection import linked
-from finsam.protection.audit import failures, intervals
-from finsam.protection.plan import (
+from finsam.inputs.dataset import load_dataset
+from finsam.inputs.store import Store, ingest
+from finsam.pipeline.build import build_site
+from finsam.pipeline.matrix import plan_runs
+from finsam.stats.catalog import PAGE_TABLES
+from finsam.stats.population import members_of
+from finsam.stats.protection import linked
+from finsam.stats.protection.audit import failures, intervals
+from finsam.stats.protection.plan import (
     AuditFailed,
     mask_frame,
     pages_of,
     protect_pages,
     protected_page,
 )
-from finsam.protection.publication import PageKey, Publication, publication
-from finsam.store import Store, ingest
+from finsam.stats.protection.publication import PageKey, Publication, publication
 
 FORBUND = "Samordningsförbundet Insjöriket"
 MOLNDAL, PARTILLE, HARRYDA, LERUM, ALINGSAS = "1481", "1402", "1401", "1441", "1489"
@@ -362,8 +362,8 @@ def test_a_national_site_is_protected_within_each_forbund_then_across_them(tmp_p
     """Three förbund of the national dataset, one year: the national page's sums over förbund join
     the förbund into one system. Protected first within each förbund family and then across
     them, the whole site passes the audit; the cross-förbund sums are part of that audit."""
-    from finsam.synth import write_tables
-    from finsam.synth_national import synthesize_national
+    from finsam.inputs.synth import write_tables
+    from finsam.inputs.synth_national import synthesize_national
 
     tables = synthesize_national(seed=4)
     chosen = sorted({row["forbund"] for row in tables["deltaganden"]})[:3]

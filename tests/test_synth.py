@@ -8,10 +8,10 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from finsam import flows, referrals
-from finsam.dataset import load_dataset
-from finsam.synth import DEFAULT_SEED, write_dataset
-from finsam.validate import validate_dataset
+from finsam.inputs.dataset import load_dataset
+from finsam.inputs.synth import DEFAULT_SEED, write_dataset
+from finsam.inputs.validate import validate_dataset
+from finsam.stats import flows, referrals
 
 EXAMPLE = Path(__file__).parents[1] / "data" / "example"
 
@@ -75,7 +75,7 @@ def test_small_structural_counts_never_give_a_negative_gender_count():
     leave a negative number of men; they are at least 0 (the contract requires it)."""
     from dataclasses import replace
 
-    from finsam.synth import Profile, synthesize
+    from finsam.inputs.synth import Profile, synthesize
 
     profile = replace(Profile(), structural={"Kunskapsdialoger": {2022: 1, 2021: 3, 2020: 4}})
     rows = [r for seed in range(8) for r in synthesize(seed, profile)["strukturdeltagare"]]

@@ -8,14 +8,14 @@ import pandas as pd
 import pytest
 from finsam_command import finsam
 
-from finsam import flows
-from finsam.catalog import compute_tables
-from finsam.dataset import load_dataset
-from finsam.population import population
-from finsam.reference import forbund_members
-from finsam.store import Store, ingest
-from finsam.synth_national import apportion
-from finsam.validate import validate_dataset
+from finsam.inputs.dataset import load_dataset
+from finsam.inputs.reference import forbund_members
+from finsam.inputs.store import Store, ingest
+from finsam.inputs.synth_national import apportion
+from finsam.inputs.validate import validate_dataset
+from finsam.stats import flows
+from finsam.stats.catalog import compute_tables
+from finsam.stats.population import population
 
 # Tabell 4 of the national statistics appendix 2021 (Försäkringskassan): participants in
 # individinriktade insatser per year, all registration types.

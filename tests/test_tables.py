@@ -9,13 +9,13 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from finsam.catalog import BY_ID, TABLES, compute_tables
-from finsam.dataset import load_dataset
-from finsam.outcomes import months_in_insats
-from finsam.population import population
-from finsam.protection.plan import page_mask, protected_page
-from finsam.protection.publication import page_key
-from finsam.store import Store, ingest
+from finsam.inputs.dataset import load_dataset
+from finsam.inputs.store import Store, ingest
+from finsam.stats.catalog import BY_ID, TABLES, compute_tables
+from finsam.stats.outcomes import months_in_insats
+from finsam.stats.population import population
+from finsam.stats.protection.plan import page_mask, protected_page
+from finsam.stats.protection.publication import page_key
 
 SMALL = Path(__file__).parent / "fixtures" / "small"
 FORBUND = "Samordningsförbundet Insjöriket"

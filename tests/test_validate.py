@@ -11,10 +11,10 @@ import openpyxl
 import pytest
 from finsam_command import finsam
 
-from finsam.dataset import load_dataset
 from finsam.errors import InvalidDataset
-from finsam.store import Store, ingest
-from finsam.validate import check_dataset, validate_dataset
+from finsam.inputs.dataset import load_dataset
+from finsam.inputs.store import Store, ingest
+from finsam.inputs.validate import check_dataset, validate_dataset
 
 SMALL = Path(__file__).parent / "fixtures" / "small"
 

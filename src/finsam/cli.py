@@ -33,7 +33,7 @@ out = Console(highlight=False, soft_wrap=True)
 def _show_version(value: bool) -> None:
     if value:
         from finsam import __version__
-        from finsam.contract import CONTRACT_VERSION
+        from finsam.inputs.contract import CONTRACT_VERSION
 
         out.print(f"finsam {__version__} (data contract version {CONTRACT_VERSION})")
         raise typer.Exit()
@@ -117,10 +117,10 @@ def user_errors(command):
 @user_errors
 def validate(dataset: Annotated[Path, typer.Argument(help="Folder of CSV files or .xlsx file.")]):
     """Check a dataset against the data contract; list every violation (exit 1 if any)."""
-    from finsam.accounts import inconsistencies
-    from finsam.contract import CONTRACT_VERSION
-    from finsam.dataset import load_dataset
-    from finsam.validate import check_dataset
+    from finsam.inputs.contract import CONTRACT_VERSION
+    from finsam.inputs.dataset import load_dataset
+    from finsam.inputs.validate import check_dataset
+    from finsam.stats.accounts import inconsistencies
 
     violations, notes = check_dataset(dataset)
     for note in notes:
@@ -158,11 +158,11 @@ def synth(
 ):
     """Write a synthetic, contract-conformant dataset."""
     if scale is Scale.riket:
-        from finsam.synth_national import write_national_dataset
+        from finsam.inputs.synth_national import write_national_dataset
 
         write_national_dataset(out_dir, seed=seed)
     else:
-        from finsam.synth import write_dataset
+        from finsam.inputs.synth import write_dataset
 
         write_dataset(out_dir, seed=seed)
     out.print(f"wrote synthetic dataset ({scale.value}, seed {seed}) to {out_dir}")
@@ -196,13 +196,13 @@ def build(
     disclosure: DisclosureOption = paths.PARAMS_DIR / "disclosure.yml",
 ):
     """Validate, ingest, execute every run of the matrix and render the site."""
-    from finsam.build import build_site
+    from finsam.pipeline.build import build_site
 
     _warn_if_unprotected(disclosure)
     result = build_site(
         data, site, build_dir, params, renderer, jobs or None, _progress, disclosure=disclosure
     )
-    from finsam.store import Store
+    from finsam.inputs.store import Store
 
     _print_notes(Store(result.store))
     out.print(
@@ -251,11 +251,11 @@ def run(
 
     The page is protected together with the site of ``--params``, so it hides exactly what
     the site's page hides."""
-    from finsam.build import build_pages, prepare_store
-    from finsam.matrix import Run, plan_runs, read_matrix
-    from finsam.periods import parse_period_end
-    from finsam.population import kommun_code, member_code
-    from finsam.reference import kommun_name
+    from finsam.inputs.reference import kommun_name
+    from finsam.pipeline.build import build_pages, prepare_store
+    from finsam.pipeline.matrix import Run, plan_runs, read_matrix
+    from finsam.stats.periods import parse_period_end
+    from finsam.stats.population import kommun_code, member_code
 
     if kind not in REPORT_KINDS:
         raise FinsamError(f"report kind {kind!r}: expected {', '.join(REPORT_KINDS)}")
@@ -325,17 +325,17 @@ def tables(
     with the site of ``--params``: a folder per page in --out (named by level, name, year), with
     a CSV file per table or one workbook with a sheet per table. ``ekonomi`` exports a
     förbund's financial statements, ``mal`` its goals, results and participants per insats."""
-    from finsam.build import prepare_store
-    from finsam.catalog import load_threshold
-    from finsam.execute import source_fingerprint
-    from finsam.export import FORMATS, ExportedPage, export_page
-    from finsam.finance_report import finance_page
-    from finsam.goal_report import goal_page
-    from finsam.matrix import Run, plan_runs, read_matrix
-    from finsam.periods import parse_period_end
-    from finsam.population import population
-    from finsam.protection.plan import protected_page, read_mask, site_mask
-    from finsam.protection.publication import population_key
+    from finsam.pipeline.build import prepare_store
+    from finsam.pipeline.execute import source_fingerprint
+    from finsam.pipeline.export import FORMATS, ExportedPage, export_page
+    from finsam.pipeline.matrix import Run, plan_runs, read_matrix
+    from finsam.report.finance_report import finance_page
+    from finsam.report.goal_report import goal_page
+    from finsam.stats.catalog import load_threshold
+    from finsam.stats.periods import parse_period_end
+    from finsam.stats.population import population
+    from finsam.stats.protection.plan import protected_page, read_mask, site_mask
+    from finsam.stats.protection.publication import population_key
 
     if fmt not in FORMATS:
         raise FinsamError(f"format {fmt!r}: expected one of {', '.join(FORMATS)}")
@@ -396,11 +396,11 @@ def audit(
     """Play the attacker on the site of a run matrix: protect every page together, then bound
     every hidden cell from all published numbers; exit 1 if a reader can narrow any hidden cell
     to fewer than four values."""
-    from finsam.build import prepare_store
-    from finsam.catalog import load_threshold
-    from finsam.matrix import plan_runs, read_matrix
-    from finsam.protection.audit import MIN_WIDTH
-    from finsam.protection.plan import information_loss, protect_pages
+    from finsam.pipeline.build import prepare_store
+    from finsam.pipeline.matrix import plan_runs, read_matrix
+    from finsam.stats.catalog import load_threshold
+    from finsam.stats.protection.audit import MIN_WIDTH
+    from finsam.stats.protection.plan import information_loss, protect_pages
 
     store = prepare_store(data, build_dir)
     _print_notes(store)
@@ -431,7 +431,7 @@ def audit(
 
 
 def _warn_if_unprotected(disclosure: Path) -> None:
-    from finsam.catalog import load_threshold
+    from finsam.stats.catalog import load_threshold
 
     if load_threshold(disclosure) == 0:
         err.print(
@@ -455,8 +455,8 @@ def _check_kind_year(store, kind: str, forbund: str, year: int) -> None:
     """A clear error unless the data hold what a page of ``kind`` for ``year`` needs: an
     income statement of ``forbund`` (ekonomi), its goals and participations (mal), or
     participations (the statistics)."""
-    from finsam.accounts import statement_years
-    from finsam.matrix import goal_years
+    from finsam.pipeline.matrix import goal_years
+    from finsam.stats.accounts import statement_years
 
     if kind == "ekonomi":
         years = statement_years(store.finances(forbund), forbund)
@@ -481,7 +481,7 @@ def _check_kind_year(store, kind: str, forbund: str, year: int) -> None:
 
 def _forbund_for(store, code: str | None) -> str:
     """The förbund in the data that ``code`` is a member of (the only förbund without one)."""
-    from finsam.reference import kommun_name
+    from finsam.inputs.reference import kommun_name
 
     in_data = store.forbund_in_data()
     if code is not None:

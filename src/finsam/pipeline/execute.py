@@ -1,0 +1,240 @@
+"""Executing report notebooks with papermill: one run per page, cached, in parallel.
+
+Each run executes a notebook from ``notebooks/`` with the project's own Jupyter kernel
+(``finsam``, registered inside the virtual environment) so that a run never picks up another
+Python. A run is skipped when an executed notebook with the same cache key exists; the key
+covers the notebook, its parameters, the store's data fingerprint and the package's source.
+Outputs are written to a temporary file and moved into place.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import multiprocessing
+import os
+import signal
+import subprocess
+import sys
+import tempfile
+import uuid
+from collections.abc import Callable, Iterable
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from dataclasses import dataclass
+from pathlib import Path
+
+import nbformat
+from jupyter_client.manager import AsyncKernelManager
+from traitlets import default
+
+from finsam import __version__
+from finsam.paths import NOTEBOOK_DIR
+from finsam.pipeline.matrix import Run
+
+# Workers are fresh processes, not forked from this one: the build has already run threaded
+# libraries (HiGHS, DuckDB) whose locks a forked child could inherit held and hang on. They are
+# the build's own children, so that they can end with it (see worker_setup).
+WORKER_CONTEXT = multiprocessing.get_context("spawn")
+
+KERNEL_NAME = "finsam"
+PACKAGE_DIR = Path(__file__).resolve().parents[1]  # the whole finsam package
+
+
+class LocalKernelManager(AsyncKernelManager):
+    """A kernel on this machine over IPC sockets in the Jupyter runtime folder: nothing listens on
+    a network port. The kernel's own log (start-up notes, the interrupt at shutdown) is not shown;
+    what a cell prints or raises is still captured in the executed notebook."""
+
+    async def _async_pre_start_kernel(self, **kw):
+        kw.setdefault("stderr", subprocess.DEVNULL)
+        return await super()._async_pre_start_kernel(**kw)
+
+    @default("transport")
+    def _default_transport(self) -> str:
+        return "ipc"
+
+    @default("ip")
+    def _default_ip(self) -> str:
+        from jupyter_core.paths import jupyter_runtime_dir
+
+        folder = Path(jupyter_runtime_dir())
+        folder.mkdir(parents=True, exist_ok=True)
+        return str(folder / f"finsam-{uuid.uuid4().hex}-ipc")
+
+
+def ensure_kernel() -> None:
+    """Register the ``finsam`` kernel in this environment if it is not there yet."""
+    from jupyter_client.kernelspec import KernelSpecManager, NoSuchKernel
+
+    try:
+        spec = KernelSpecManager().get_kernel_spec(KERNEL_NAME)
+    except NoSuchKernel:
+        spec = None
+    if spec is not None and Path(spec.argv[0]).resolve() == Path(sys.executable).resolve():
+        return
+    from ipykernel.kernelspec import install
+
+    install(kernel_name=KERNEL_NAME, display_name="Python (finsam)", prefix=sys.prefix)
+
+
+def source_fingerprint() -> str:
+    """SHA-256 over the package's Python sources: a code change invalidates cached runs."""
+    digest = hashlib.sha256(__version__.encode())
+    for file in sorted(PACKAGE_DIR.rglob("*.py")):
+        digest.update(file.relative_to(PACKAGE_DIR).as_posix().encode())
+        digest.update(file.read_bytes())
+    return digest.hexdigest()
+
+
+def cache_key(run: Run, store_fingerprint: str, code_fingerprint: str) -> str:
+    notebook = (NOTEBOOK_DIR / f"{run.kind}.ipynb").read_bytes()
+    payload = json.dumps(
+        {"run": run.__dict__, "data": store_fingerprint, "code": code_fingerprint},
+        sort_keys=True,
+        default=str,
+    ).encode()
+    return hashlib.sha256(notebook + payload).hexdigest()
+
+
+def output_path(run: Run, build_dir: Path) -> Path:
+    return Path(build_dir) / "runs" / f"{run.page}.ipynb"
+
+
+def _cached(path: Path, key: str) -> bool:
+    if not path.is_file():
+        return False
+    try:
+        nb = nbformat.read(path, as_version=4)
+    except Exception:  # a damaged output is simply executed again
+        return False
+    return nb.metadata.get("finsam", {}).get("cache_key") == key
+
+
+def failed_path(run: Run, build_dir: Path) -> Path:
+    """Where the notebook of a failed run is kept for inspection (until the run succeeds)."""
+    return Path(build_dir) / "failed" / f"{run.page}.ipynb"
+
+
+@dataclass(frozen=True)
+class RunResult:
+    """``path`` is the executed notebook, or for a failed run (``error``: the error's first
+    line) the notebook as far as it ran."""
+
+    run: Run
+    path: Path
+    executed: bool
+    error: str | None = None
+
+    @property
+    def state(self) -> str:
+        return "failed" if self.error else "executed" if self.executed else "unchanged"
+
+
+def execute_run(run: Run, store_path: Path, build_dir: Path, key: str) -> RunResult:
+    """Execute one run unless its cached output is current; returns where the output is. A
+    notebook that fails is kept in ``build_dir/failed/`` and reported in the result, not
+    raised: one failing page does not stop the others."""
+    import papermill as pm
+
+    out = output_path(run, build_dir)
+    failed = failed_path(run, build_dir)
+    if _cached(out, key):
+        failed.unlink(missing_ok=True)
+        return RunResult(run, out, False)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{out.stem}-", suffix=".ipynb", dir=out.parent)
+    os.close(fd)
+    try:
+        pm.execute_notebook(
+            str(NOTEBOOK_DIR / f"{run.kind}.ipynb"),
+            tmp,
+            parameters=run.parameters(Path(store_path).resolve()),
+            kernel_name=KERNEL_NAME,
+            cwd=str(NOTEBOOK_DIR),
+            progress_bar=False,
+            log_output=False,
+            kernel_manager_class=LocalKernelManager,
+        )
+        nb = nbformat.read(tmp, as_version=4)
+        nb.metadata["finsam"] = {
+            "cache_key": key,
+            "run": {k: v for k, v in run.__dict__.items()},
+            "finsam_version": __version__,
+        }
+        nbformat.write(nb, tmp)
+        os.replace(tmp, out)
+    except Exception as error:  # a failing cell, or a kernel that died: this page only
+        failed.parent.mkdir(parents=True, exist_ok=True)
+        if os.path.getsize(tmp):
+            os.replace(tmp, failed)
+        if isinstance(error, pm.PapermillExecutionError):
+            text = f"cell {error.exec_count}: {error.ename}: {error.evalue}"
+        else:
+            text = f"{type(error).__name__}: {error}"
+        return RunResult(run, failed, True, (text.strip().splitlines() or [""])[0])
+    finally:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+    failed.unlink(missing_ok=True)
+    return RunResult(run, out, True)
+
+
+def worker_setup() -> None:
+    """In each worker: leave Ctrl-C to the build, which stops the workers itself (so a worker
+    prints no traceback of its own), and end with the build's process tree even when the build
+    is killed (Linux: the parent-death signal)."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if sys.platform.startswith("linux"):
+        import ctypes
+
+        pr_set_pdeathsig = 1
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(pr_set_pdeathsig, signal.SIGTERM)
+
+
+def _stop(pool: ProcessPoolExecutor, seconds: float = 5.0) -> None:
+    """Cancel the queued runs and end the running ones: their workers are terminated (a kernel
+    ends with its worker) and joined, so no process outlives the build."""
+    workers = list(getattr(pool, "_processes", {}).values())
+    pool.shutdown(wait=False, cancel_futures=True)
+    for worker in workers:
+        worker.terminate()
+    for worker in workers:
+        worker.join(seconds)
+        if worker.is_alive():
+            worker.kill()
+
+
+def execute_runs(
+    runs: Iterable[Run],
+    store_path: Path,
+    build_dir: Path,
+    store_fingerprint: str,
+    jobs: int | None = None,
+    on_done: Callable[[RunResult], None] | None = None,
+) -> list[RunResult]:
+    """Execute every run, ``jobs`` at a time (default: one per CPU core)."""
+    ensure_kernel()
+    runs = list(runs)
+    code = source_fingerprint()
+    keys = {run: cache_key(run, store_fingerprint, code) for run in runs}
+    jobs = max(1, min(jobs or os.cpu_count() or 1, len(runs) or 1))
+    results: list[RunResult] = []
+    if jobs == 1:
+        for run in runs:
+            results.append(execute_run(run, store_path, build_dir, keys[run]))
+            if on_done:
+                on_done(results[-1])
+        return results
+    pool = ProcessPoolExecutor(jobs, mp_context=WORKER_CONTEXT, initializer=worker_setup)
+    try:
+        futures = [pool.submit(execute_run, run, store_path, build_dir, keys[run]) for run in runs]
+        for future in as_completed(futures):
+            results.append(future.result())
+            if on_done:
+                on_done(results[-1])
+    except BaseException:  # Ctrl-C or an error here: stop now, not after the queued pages
+        _stop(pool)
+        raise
+    pool.shutdown()
+    order = {run: i for i, run in enumerate(runs)}
+    return sorted(results, key=lambda r: order[r.run])
