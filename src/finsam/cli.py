@@ -174,11 +174,10 @@ def _print_notes(store) -> None:
         out.print(f"[yellow]note:[/yellow] {note}")
 
 
-def _progress(result) -> None:
-    line = f"  {result.state:9} {result.run.page}"
-    if result.error:
-        line += f": {result.error}"
-    out.print(line, markup=False, soft_wrap=True)
+def _progress():
+    from finsam.pipeline.progress import ConsoleProgress
+
+    return ConsoleProgress(out)
 
 
 @app.command()
@@ -200,7 +199,7 @@ def build(
 
     _warn_if_unprotected(disclosure)
     result = build_site(
-        data, site, build_dir, params, renderer, jobs or None, _progress, disclosure=disclosure
+        data, site, build_dir, params, renderer, jobs or None, _progress(), disclosure=disclosure
     )
     from finsam.inputs.store import Store
 
@@ -284,7 +283,7 @@ def run(
         build_dir,
         renderer,
         1,
-        _progress,
+        _progress(),
         disclosure,
         protect_with=site_runs,
         stage_dir=build_dir / "single-stage" / folder,

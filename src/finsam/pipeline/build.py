@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import os
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -24,6 +24,7 @@ from finsam.paths import REFERENCE_DIR
 from finsam.pipeline.buildlock import exclusive_build
 from finsam.pipeline.execute import RunResult, execute_runs, source_fingerprint
 from finsam.pipeline.matrix import Run, plan_runs, read_matrix
+from finsam.pipeline.progress import BuildProgress
 from finsam.pipeline.render import render_site
 from finsam.pipeline.site import stage_site
 from finsam.stats.catalog import DISCLOSURE_PARAMS, load_threshold
@@ -113,7 +114,7 @@ def build_site(
     params: Path,
     renderer: str = "auto",
     jobs: int | None = None,
-    on_run: Callable[[RunResult], None] | None = None,
+    progress: BuildProgress | None = None,
     disclosure: Path = DISCLOSURE_PARAMS,
 ) -> BuildResult:
     """Build the site of the run matrix ``params`` from the dataset at ``data``, with the
@@ -122,7 +123,7 @@ def build_site(
     runs = plan_runs(read_matrix(params), store, source=str(params))
     if not runs:
         raise FinsamError(f"{params}: the run matrix selects no pages")
-    result = build_pages(store, runs, out, build_dir, renderer, jobs, on_run, disclosure)
+    result = build_pages(store, runs, out, build_dir, renderer, jobs, progress, disclosure)
     publish_default_store(store, build_dir)
     return result
 
@@ -134,7 +135,7 @@ def build_pages(
     build_dir: Path,
     renderer: str = "auto",
     jobs: int | None = None,
-    on_run: Callable[[RunResult], None] | None = None,
+    progress: BuildProgress | None = None,
     disclosure: Path = DISCLOSURE_PARAMS,
     protect_with: Sequence[Run] = (),
     stage_dir: Path | None = None,
@@ -144,22 +145,33 @@ def build_pages(
     ``out`` (staged in ``stage_dir``, default the site's stage ``build_dir/site``). If the audit
     fails, nothing is executed or published; if a page fails, the others are still executed,
     :class:`PagesFailed` says which, and the site is not rendered."""
+    progress = progress or BuildProgress()
     with exclusive_build(build_dir, out):
-        threshold = load_threshold(Path(disclosure))
-        meta = store.meta()
-        keys = [key for run in [*runs, *protect_with] for key in run.protection_keys]
-        mask = (
-            site_mask(store, keys, threshold, Path(build_dir) / "protection", source_fingerprint())
-            if keys
-            else None  # no page counts people: nothing to protect
-        )
-        runs = [
-            replace(run, threshold=threshold, protection=None if mask is None else str(mask))
-            for run in runs
-        ]
-        results = execute_runs(runs, store.path, build_dir, meta["fingerprint"], jobs, on_run)
-        if any(r.error for r in results):
-            raise PagesFailed(results)
-        stage = stage_site(results, meta, stage_dir or Path(build_dir) / "site")
-        engine = render_site(stage, out, renderer, jobs)  # type: ignore[arg-type]
-        return BuildResult(store.path, results, Path(out), engine)
+        try:
+            threshold = load_threshold(Path(disclosure))
+            meta = store.meta()
+            keys = [key for run in [*runs, *protect_with] for key in run.protection_keys]
+            progress.phase("protecting small counts")
+            mask = (
+                site_mask(
+                    store, keys, threshold, Path(build_dir) / "protection", source_fingerprint()
+                )
+                if keys
+                else None  # no page counts people: nothing to protect
+            )
+            runs = [
+                replace(run, threshold=threshold, protection=None if mask is None else str(mask))
+                for run in runs
+            ]
+            progress.phase("executing pages", len(runs))
+            results = execute_runs(
+                runs, store.path, build_dir, meta["fingerprint"], jobs, progress.page
+            )
+            if any(r.error for r in results):
+                raise PagesFailed(results)
+            progress.phase("rendering the site")
+            stage = stage_site(results, meta, stage_dir or Path(build_dir) / "site")
+            engine = render_site(stage, out, renderer, jobs)  # type: ignore[arg-type]
+            return BuildResult(store.path, results, Path(out), engine)
+        finally:
+            progress.close()
