@@ -52,3 +52,19 @@ def test_the_layers_hold_their_modules():
     assert folders == {"inputs", "stats", "report", "pipeline"}
     top = {p.stem for p in PACKAGE.glob("*.py")}
     assert top == {"__init__", "cli", "errors", "paths"}
+
+
+def test_a_page_imports_no_validation():
+    """A page reads a store that was validated when it was made: importing what notebooks use
+    must not pull in the validation (pandera) or the workbook reader (openpyxl)."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, finsam.report.show, finsam.report.pages, finsam.report.goal_report, "
+        "finsam.report.finance_report; "
+        "print(sorted(m for m in ('pandera', 'openpyxl', 'finsam.inputs.validate') "
+        "if m in sys.modules))"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "[]"

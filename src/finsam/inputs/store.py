@@ -12,6 +12,7 @@ import os
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import duckdb
 import pandas as pd
@@ -19,8 +20,10 @@ import pandas as pd
 from finsam import __version__
 from finsam.errors import FinsamError
 from finsam.inputs import reference
-from finsam.inputs.dataset import Dataset
 from finsam.paths import NATIONAL_DIR, REFERENCE_DIR
+
+if TYPE_CHECKING:  # reading a store needs no validation (pandera): pages import only this
+    from finsam.inputs.dataset import Dataset
 
 STORE_FILE = "store.duckdb"  # the notebooks' default: a link to the last site build's store
 STORES_DIR = "stores"  # one store per dataset, named by its content
