@@ -274,6 +274,10 @@ class FinancePage:
                 )
         return None
 
+    def budget(self) -> pd.DataFrame:
+        """The driftredovisning's costs per insats (tkr); empty when the förbund states none."""
+        return accounts.budget_by_insats(self.finances, self.forbund, self.year)
+
     def inconsistencies(self) -> list[accounts.Inconsistency]:
         """The published figures of this year that disagree with the others."""
         return [

@@ -18,7 +18,7 @@ import pandas as pd
 
 from finsam.inputs.goal_codes import RATINGS
 from finsam.inputs.store import Store
-from finsam.report.finance_report import budget_table, budget_tidy
+from finsam.report.finance_report import budget_tidy
 from finsam.report.pages import ReportPage, report_page
 from finsam.report.present import count_text, round_half_up, swedish_percent
 from finsam.stats import accounts, goals
@@ -192,9 +192,6 @@ class GoalPage:
     def budget(self) -> pd.DataFrame:
         """Budget and outcome per insats (tkr) from the driftredovisning; empty without one."""
         return accounts.budget_by_insats(self.finances, self.forbund, self.year)
-
-    def budget_table(self) -> pd.DataFrame:
-        return budget_table(self.budget())
 
     def tidy_tables(self) -> dict[str, pd.DataFrame]:
         """The page's tables for export (codes, unrounded): the goals with their results, the

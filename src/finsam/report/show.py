@@ -29,7 +29,7 @@ from finsam.report.present import (
     swedish_decimal,
     swedish_int,
 )
-from finsam.stats import accounts, national
+from finsam.stats import national
 from finsam.stats.catalog import BY_ID
 from finsam.stats.disclosure import SUPPRESSED, legend
 
@@ -125,7 +125,7 @@ def chart(
         title += f" – {spec.second_labels.get(second, second)}"
     note = nothing_to_draw(data, title)
     if note:
-        display(HTML(f'<p class="finsam-legend">{html.escape(note)}</p>'))
+        markdown_legend(note)
         return
     fig = charts.grouped_bars(data, labels, title, horizontal=horizontal)
     _figure(fig, alt_text(data, labels, title))
@@ -305,17 +305,29 @@ def goal_sources(page: GoalPage) -> None:
     )
 
 
+def protected_frame(
+    frame: pd.DataFrame,
+    caption: str,
+    table_id: str,
+    threshold: int,
+    text_columns: tuple[str, ...] = (),
+) -> None:
+    """A labelled table whose counts are already protected, with the legend when it shows a
+    suppressed one."""
+    labelled_table(frame, caption, table_id, text_columns)
+    if frame.isin([SUPPRESSED]).any().any():
+        markdown_legend(legend(threshold))
+
+
 def goal_table(page: GoalPage) -> None:
     """Each goal with its target, result, fulfilment and where the result comes from."""
-    frame = page.goal_table()
-    labelled_table(
-        frame,
+    protected_frame(
+        page.goal_table(),
         f"Mål och resultat per insats {page.year}, {page.forbund}",
         "mal-resultat",
+        page.threshold,
         text_columns=("Mål", "Underlag"),
     )
-    if frame.isin([SUPPRESSED]).any().any():
-        markdown_legend(legend(page.threshold))
 
 
 def goal_ratings(page: GoalPage) -> None:
@@ -361,32 +373,33 @@ def goal_chart(page: GoalPage) -> None:
 
 def participant_table(page: GoalPage) -> None:
     """The participant table per insats (counts of the förbund page, protected)."""
-    frame = page.participant_table()
-    labelled_table(frame, f"Deltagare per insats {page.year}, {page.forbund}", "mal-deltagare")
-    if frame.isin([SUPPRESSED]).any().any():
-        markdown_legend(legend(page.threshold))
+    caption = f"Deltagare per insats {page.year}, {page.forbund}"
+    protected_frame(page.participant_table(), caption, "mal-deltagare", page.threshold)
 
 
-def budget_by_insats(page: GoalPage) -> None:
-    """Budget against outcome per insats (tkr), table and chart, or that there is none."""
-    numbers = page.budget()
-    if numbers.empty:
-        markdown("Förbundet har inte redovisat budget och utfall per insats för året.")
-        return
-    labelled_table(page.budget_table(), f"Budget och utfall per insats {page.year}", "mal-budget")
-    budget_chart(numbers, page.year)
-
-
-def finance_budget(page: FinancePage) -> None:
-    """The driftredovisning: budget against outcome (tkr), per insats where given, with a
-    chart of the insatser; or that the förbund states none."""
-    numbers = accounts.budget_by_insats(page.finances, page.forbund, page.year)
+def budget(numbers: pd.DataFrame, year: int, caption: str, table_id: str) -> None:
+    """Budget against outcome (tkr) from :func:`finsam.stats.accounts.budget_by_insats`: the
+    table and a chart of the insatser; or that the förbund states none."""
     if numbers.empty:
         markdown("Förbundet har inte redovisat budget och utfall för året.")
         return
-    labelled_table(budget_table(numbers), f"Budget och utfall {page.year}", "budget")
-    if (numbers["insats"] != "").any():
-        budget_chart(numbers, page.year)
+    labelled_table(budget_table(numbers), caption, table_id)
+    budget_chart(numbers, year)
+
+
+def finance_notes(page: FinancePage) -> None:
+    """The notes, numbered in order."""
+    for number, (title, note) in enumerate(page.notes().items(), start=1):
+        labelled_table(note, f"Not {number}. {title}", f"not-{number}")
+
+
+def balance_requirement(page: FinancePage) -> None:
+    """The balanskravsutredning as published, or that there is none."""
+    requirement = page.balance_requirement()
+    if requirement is None:
+        markdown("Förbundet har inte redovisat någon balanskravsutredning för året.")
+        return
+    labelled_table(requirement, f"Balanskravsutredning {page.year}", "balanskrav")
 
 
 def budget_chart(numbers: pd.DataFrame, year: int) -> None:
