@@ -14,21 +14,18 @@ import json
 import multiprocessing
 import os
 import signal
-import subprocess
 import sys
 import tempfile
-import uuid
 from collections.abc import Callable, Iterable
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
 from pathlib import Path
 
 import nbformat
-from jupyter_client.manager import AsyncKernelManager
-from traitlets import default
 
 from finsam import __version__
 from finsam.paths import NOTEBOOK_DIR
+from finsam.pipeline.kernels import KERNEL_NAME, WARM_ENGINE, LocalKernelManager, discard_kernel
 from finsam.pipeline.matrix import Run
 
 # Workers are fresh processes, not forked from this one: the build has already run threaded
@@ -36,30 +33,7 @@ from finsam.pipeline.matrix import Run
 # the build's own children, so that they can end with it (see worker_setup).
 WORKER_CONTEXT = multiprocessing.get_context("spawn")
 
-KERNEL_NAME = "finsam"
 PACKAGE_DIR = Path(__file__).resolve().parents[1]  # the whole finsam package
-
-
-class LocalKernelManager(AsyncKernelManager):
-    """A kernel on this machine over IPC sockets in the Jupyter runtime folder: nothing listens on
-    a network port. The kernel's own log (start-up notes, the interrupt at shutdown) is not shown;
-    what a cell prints or raises is still captured in the executed notebook."""
-
-    async def _async_pre_start_kernel(self, **kw):
-        kw.setdefault("stderr", subprocess.DEVNULL)
-        return await super()._async_pre_start_kernel(**kw)
-
-    @default("transport")
-    def _default_transport(self) -> str:
-        return "ipc"
-
-    @default("ip")
-    def _default_ip(self) -> str:
-        from jupyter_core.paths import jupyter_runtime_dir
-
-        folder = Path(jupyter_runtime_dir())
-        folder.mkdir(parents=True, exist_ok=True)
-        return str(folder / f"finsam-{uuid.uuid4().hex}-ipc")
 
 
 def ensure_kernel() -> None:
@@ -130,10 +104,13 @@ class RunResult:
         return "failed" if self.error else "executed" if self.executed else "unchanged"
 
 
-def execute_run(run: Run, store_path: Path, build_dir: Path, key: str) -> RunResult:
+def execute_run(
+    run: Run, store_path: Path, build_dir: Path, key: str, warm: bool = True
+) -> RunResult:
     """Execute one run unless its cached output is current; returns where the output is. A
     notebook that fails is kept in ``build_dir/failed/`` and reported in the result, not
-    raised: one failing page does not stop the others."""
+    raised: one failing page does not stop the others. ``warm``: on this worker's warm kernel
+    (see :mod:`finsam.pipeline.kernels`), else on a kernel of its own."""
     import papermill as pm
 
     out = output_path(run, build_dir)
@@ -144,26 +121,28 @@ def execute_run(run: Run, store_path: Path, build_dir: Path, key: str) -> RunRes
     out.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{out.stem}-", suffix=".ipynb", dir=out.parent)
     os.close(fd)
+    notebook = nbformat.read(NOTEBOOK_DIR / f"{run.kind}.ipynb", as_version=4)
+    notebook.metadata["finsam"] = {
+        "cache_key": key,
+        "run": dict(run.__dict__),
+        "finsam_version": __version__,
+    }
     try:
         pm.execute_notebook(
-            str(NOTEBOOK_DIR / f"{run.kind}.ipynb"),
-            tmp,
+            notebook,
+            tmp,  # written once, when the run ends (or fails)
             parameters=run.parameters(Path(store_path).resolve()),
+            engine_name=WARM_ENGINE if warm else None,
+            request_save_on_cell_execute=False,
             kernel_name=KERNEL_NAME,
             cwd=str(NOTEBOOK_DIR),
             progress_bar=False,
             log_output=False,
             kernel_manager_class=LocalKernelManager,
         )
-        nb = nbformat.read(tmp, as_version=4)
-        nb.metadata["finsam"] = {
-            "cache_key": key,
-            "run": {k: v for k, v in run.__dict__.items()},
-            "finsam_version": __version__,
-        }
-        nbformat.write(nb, tmp)
         os.replace(tmp, out)
     except Exception as error:  # a failing cell, or a kernel that died: this page only
+        discard_kernel()  # a kernel in an unknown state is not reused
         failed.parent.mkdir(parents=True, exist_ok=True)
         if os.path.getsize(tmp):
             os.replace(tmp, failed)
@@ -220,10 +199,13 @@ def execute_runs(
     jobs = max(1, min(jobs or os.cpu_count() or 1, len(runs) or 1))
     results: list[RunResult] = []
     if jobs == 1:
-        for run in runs:
-            results.append(execute_run(run, store_path, build_dir, keys[run]))
-            if on_done:
-                on_done(results[-1])
+        try:
+            for run in runs:
+                results.append(execute_run(run, store_path, build_dir, keys[run]))
+                if on_done:
+                    on_done(results[-1])
+        finally:
+            discard_kernel()
         return results
     pool = ProcessPoolExecutor(jobs, mp_context=WORKER_CONTEXT, initializer=worker_setup)
     try:
