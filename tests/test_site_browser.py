@@ -135,7 +135,7 @@ def test_pages_request_nothing_but_local_files(page: Page, small_site: Path):
     # The recording works: the pages' own files, style sheet and charts were seen.
     assert any(u.endswith(FORBUND_PAGE) for u in requested), requested
     assert any(u.endswith("/styles.css") for u in requested), requested
-    assert any(re.search(r"_files/figure-\d+\.png$", u) for u in requested), requested
+    assert any(re.search(r"_files/figure-\d+\.svg$", u) for u in requested), requested
 
 
 # --- 3. synthetic notice -------------------------------------------------------------------------

@@ -6,6 +6,7 @@ command exits 1.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import functools
 import os
@@ -180,6 +181,20 @@ def _progress():
     return ConsoleProgress(out)
 
 
+@contextlib.contextmanager
+def _dask_scheduler(executor: str, scheduler: str | None, jobs: int):
+    """The scheduler's address for ``--executor dask``: the one given, or that of a local
+    cluster started here for the build (one single-threaded worker per job)."""
+    if executor != "dask" or scheduler:
+        yield scheduler
+        return
+    from distributed import LocalCluster
+
+    workers = jobs or os.cpu_count() or 1
+    with LocalCluster(n_workers=workers, threads_per_worker=1, dashboard_address=None) as cluster:
+        yield cluster.scheduler_address
+
+
 @app.command()
 @user_errors
 def build(
@@ -193,21 +208,53 @@ def build(
     renderer: RendererOption = "auto",
     jobs: JobsOption = 0,
     disclosure: DisclosureOption = paths.PARAMS_DIR / "disclosure.yml",
+    executor: Annotated[
+        str,
+        typer.Option(
+            help="Where pages execute: local (worker processes here) or dask (a Dask cluster: "
+            "--scheduler, or without it a local cluster of --jobs workers)."
+        ),
+    ] = "local",
+    scheduler: Annotated[
+        str | None,
+        typer.Option(
+            help="Address of a Dask scheduler (tcp://host:8786); the workers must reach the "
+            "build folder under the same path."
+        ),
+    ] = None,
 ):
     """Validate, ingest, execute every run of the matrix and render the site."""
     from finsam.pipeline.build import build_site
 
+    if executor not in ("local", "dask"):
+        raise FinsamError(f"--executor {executor!r}: expected local or dask")
+    if scheduler and executor != "dask":
+        raise FinsamError("--scheduler needs --executor dask")
     _warn_if_unprotected(disclosure)
-    result = build_site(
-        data, site, build_dir, params, renderer, jobs or None, _progress(), disclosure=disclosure
-    )
+    with _dask_scheduler(executor, scheduler, jobs) as address:
+        result = build_site(
+            data,
+            site,
+            build_dir,
+            params,
+            renderer,
+            jobs or None,
+            _progress(),
+            disclosure=disclosure,
+            scheduler=address,
+        )
     from finsam.inputs.store import Store
 
     _print_notes(Store(result.store))
+    site_state = (
+        f"rendered with {result.engine}"
+        if result.rendered
+        else "nothing changed, the site is as it was"
+    )
     out.print(
         f"{len(result.results)} pages ({result.executed} executed, "
-        f"{len(result.results) - result.executed} unchanged), rendered with "
-        f"{result.engine}: {result.site / 'index.html'}"
+        f"{len(result.results) - result.executed} unchanged), {site_state}: "
+        f"{result.site / 'index.html'}"
     )
 
 

@@ -131,6 +131,19 @@ class Store:
     def structural_participants(self, forbund: str | None = None) -> pd.DataFrame:
         return self.table("strukturdeltagare", forbund)
 
+    def row_digests(self, table: str, by: tuple[str, ...]) -> dict[tuple[str, ...], str]:
+        """A digest of the rows of ``table`` for each value of the columns ``by`` (independent of
+        row order): what a page that reads only those rows depends on."""
+        columns = ", ".join(f'"{c}"::VARCHAR' for c in by)
+        rows = self._query(
+            f"SELECT {columns}, md5(string_agg(hash(t)::VARCHAR, ',' ORDER BY hash(t))) AS digest "
+            f'FROM "{table}" t GROUP BY ALL'
+        )
+        return {
+            tuple(str(v) for v in values[:-1]): values[-1]
+            for values in rows.itertuples(index=False, name=None)
+        }
+
     def forbund_in_data(self) -> list[str]:
         """Förbund that have participations or referrals in the store, sorted."""
         rows = self._query(

@@ -22,6 +22,7 @@ from finsam.inputs.reference import slugify
 from finsam.inputs.store import STORE_FILE, STORES_DIR, Store, ingest
 from finsam.paths import REFERENCE_DIR
 from finsam.pipeline.buildlock import exclusive_build
+from finsam.pipeline.dependencies import PageInputs
 from finsam.pipeline.execute import RunResult, execute_runs, source_fingerprint
 from finsam.pipeline.matrix import Run, plan_runs, read_matrix
 from finsam.pipeline.progress import BuildProgress
@@ -57,6 +58,7 @@ class BuildResult:
     results: list[RunResult]
     site: Path
     engine: str
+    rendered: bool = True  # False: nothing changed, the site was left as it was
 
     @property
     def executed(self) -> int:
@@ -116,14 +118,18 @@ def build_site(
     jobs: int | None = None,
     progress: BuildProgress | None = None,
     disclosure: Path = DISCLOSURE_PARAMS,
+    scheduler: str | None = None,
 ) -> BuildResult:
     """Build the site of the run matrix ``params`` from the dataset at ``data``, with the
-    suppression threshold of the ``disclosure`` file (default ``params/disclosure.yml``)."""
+    suppression threshold of the ``disclosure`` file (default ``params/disclosure.yml``), its
+    pages executed here or on the Dask cluster at ``scheduler``."""
     store = prepare_store(data, build_dir)
     runs = plan_runs(read_matrix(params), store, source=str(params))
     if not runs:
         raise FinsamError(f"{params}: the run matrix selects no pages")
-    result = build_pages(store, runs, out, build_dir, renderer, jobs, progress, disclosure)
+    result = build_pages(
+        store, runs, out, build_dir, renderer, jobs, progress, disclosure, scheduler=scheduler
+    )
     publish_default_store(store, build_dir)
     return result
 
@@ -139,6 +145,7 @@ def build_pages(
     disclosure: Path = DISCLOSURE_PARAMS,
     protect_with: Sequence[Run] = (),
     stage_dir: Path | None = None,
+    scheduler: str | None = None,
 ) -> BuildResult:
     """Protect ``runs`` together with ``protect_with`` (more pages of the same site), audit the
     protection, then execute ``runs`` against an ingested ``store`` and render them as the site
@@ -163,15 +170,25 @@ def build_pages(
                 replace(run, threshold=threshold, protection=None if mask is None else str(mask))
                 for run in runs
             ]
+            inputs = PageInputs(store, mask)
+            digests = {run: inputs.digest(run) for run in runs}
             progress.phase("executing pages", len(runs))
             results = execute_runs(
-                runs, store.path, build_dir, meta["fingerprint"], jobs, progress.page
+                runs, store.path, build_dir, digests, jobs, progress.page, scheduler
             )
             if any(r.error for r in results):
                 raise PagesFailed(results)
             progress.phase("rendering the site")
-            stage = stage_site(results, meta, stage_dir or Path(build_dir) / "site")
-            engine = render_site(stage, out, renderer, jobs)  # type: ignore[arg-type]
-            return BuildResult(store.path, results, Path(out), engine)
+            stage = stage_dir or Path(build_dir) / "site"
+            digest = stage_site(results, meta, stage)
+            engine, rendered = render_site(
+                stage,
+                out,
+                renderer,  # type: ignore[arg-type]
+                jobs,
+                cache=Path(build_dir) / "rendered",
+                stage_digest=digest,
+            )
+            return BuildResult(store.path, results, Path(out), engine, rendered)
         finally:
             progress.close()

@@ -2,9 +2,10 @@
 
 Each run executes a notebook from ``notebooks/`` with the project's own Jupyter kernel
 (``finsam``, registered inside the virtual environment) so that a run never picks up another
-Python. A run is skipped when an executed notebook with the same cache key exists; the key
-covers the notebook, its parameters, the store's data fingerprint and the package's source.
-Outputs are written to a temporary file and moved into place.
+Python, on a warm kernel that the worker keeps for its pages (:mod:`finsam.pipeline.kernels`). A
+run is skipped when its executed notebook was made with the same cache key: the notebook, its
+parameters, the data the page reads (:mod:`finsam.pipeline.dependencies`) and the package's
+source. Outputs are written once, to a temporary file moved into place.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ import os
 import signal
 import sys
 import tempfile
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
 from pathlib import Path
@@ -60,10 +61,14 @@ def source_fingerprint() -> str:
     return digest.hexdigest()
 
 
-def cache_key(run: Run, store_fingerprint: str, code_fingerprint: str) -> str:
+def cache_key(run: Run, data_digest: str, code_fingerprint: str) -> str:
+    """The run's notebook, its parameters (not the paths of the store and the mask, which name
+    their content), the digest of the data it reads (:mod:`finsam.pipeline.dependencies`) and
+    the package's source."""
     notebook = (NOTEBOOK_DIR / f"{run.kind}.ipynb").read_bytes()
+    parameters = {k: v for k, v in run.__dict__.items() if k != "protection"}
     payload = json.dumps(
-        {"run": run.__dict__, "data": store_fingerprint, "code": code_fingerprint},
+        {"run": parameters, "data": data_digest, "code": code_fingerprint},
         sort_keys=True,
         default=str,
     ).encode()
@@ -74,14 +79,22 @@ def output_path(run: Run, build_dir: Path) -> Path:
     return Path(build_dir) / "runs" / f"{run.page}.ipynb"
 
 
-def _cached(path: Path, key: str) -> bool:
-    if not path.is_file():
-        return False
+def _key_path(notebook: Path) -> Path:
+    """The cache key of an executed notebook, beside it (read without parsing the notebook)."""
+    return notebook.with_suffix(".key")
+
+
+def recorded_key(notebook: Path) -> str | None:
+    """The cache key an executed notebook was made with; ``None`` if it has none."""
     try:
-        nb = nbformat.read(path, as_version=4)
-    except Exception:  # a damaged output is simply executed again
-        return False
-    return nb.metadata.get("finsam", {}).get("cache_key") == key
+        return _key_path(notebook).read_text(encoding="ascii") if notebook.is_file() else None
+    except (OSError, UnicodeDecodeError):  # no key, or a damaged one: executed again
+        return None
+
+
+def is_current(run: Run, build_dir: Path, key: str) -> bool:
+    """Whether the run's executed notebook exists and was made with ``key``."""
+    return recorded_key(output_path(run, build_dir)) == key
 
 
 def failed_path(run: Run, build_dir: Path) -> Path:
@@ -115,9 +128,10 @@ def execute_run(
 
     out = output_path(run, build_dir)
     failed = failed_path(run, build_dir)
-    if _cached(out, key):
+    if is_current(run, build_dir, key):
         failed.unlink(missing_ok=True)
         return RunResult(run, out, False)
+    _key_path(out).unlink(missing_ok=True)
     out.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{out.stem}-", suffix=".ipynb", dir=out.parent)
     os.close(fd)
@@ -141,6 +155,7 @@ def execute_run(
             kernel_manager_class=LocalKernelManager,
         )
         os.replace(tmp, out)
+        _key_path(out).write_text(key, encoding="ascii")
     except Exception as error:  # a failing cell, or a kernel that died: this page only
         discard_kernel()  # a kernel in an unknown state is not reused
         failed.parent.mkdir(parents=True, exist_ok=True)
@@ -187,36 +202,62 @@ def execute_runs(
     runs: Iterable[Run],
     store_path: Path,
     build_dir: Path,
-    store_fingerprint: str,
+    data_digests: Mapping[Run, str],
     jobs: int | None = None,
     on_done: Callable[[RunResult], None] | None = None,
+    scheduler: str | None = None,
 ) -> list[RunResult]:
-    """Execute every run, ``jobs`` at a time (default: one per CPU core)."""
-    ensure_kernel()
+    """Execute every run whose output is not current, ``jobs`` at a time (default: one per CPU
+    core), or on the Dask cluster at ``scheduler``; ``data_digests`` holds what each run reads
+    of the data (:class:`finsam.pipeline.dependencies.PageInputs`). The current ones are
+    reported unchanged without starting a worker."""
     runs = list(runs)
     code = source_fingerprint()
-    keys = {run: cache_key(run, store_fingerprint, code) for run in runs}
-    jobs = max(1, min(jobs or os.cpu_count() or 1, len(runs) or 1))
+    keys = {run: cache_key(run, data_digests[run], code) for run in runs}
     results: list[RunResult] = []
+
+    def done(result: RunResult) -> None:
+        results.append(result)
+        if on_done:
+            on_done(result)
+
+    pending = []
+    for run in runs:
+        if is_current(run, build_dir, keys[run]):
+            failed_path(run, build_dir).unlink(missing_ok=True)
+            done(RunResult(run, output_path(run, build_dir), False))
+        else:
+            pending.append(run)
+    if pending:
+        arguments = [(run, store_path, build_dir, keys[run]) for run in pending]
+        if scheduler:
+            from finsam.pipeline.distributed import execute_on_cluster
+
+            execute_on_cluster(scheduler, arguments, done)
+        else:
+            ensure_kernel()
+            _execute_locally(arguments, jobs, done)
+    order = {run: i for i, run in enumerate(runs)}
+    return sorted(results, key=lambda r: order[r.run])
+
+
+def _execute_locally(
+    arguments: list[tuple], jobs: int | None, done: Callable[[RunResult], None]
+) -> None:
+    jobs = max(1, min(jobs or os.cpu_count() or 1, len(arguments)))
     if jobs == 1:
         try:
-            for run in runs:
-                results.append(execute_run(run, store_path, build_dir, keys[run]))
-                if on_done:
-                    on_done(results[-1])
+            for args in arguments:
+                done(execute_run(*args))
         finally:
             discard_kernel()
-        return results
+        return
     pool = ProcessPoolExecutor(jobs, mp_context=WORKER_CONTEXT, initializer=worker_setup)
     try:
-        futures = [pool.submit(execute_run, run, store_path, build_dir, keys[run]) for run in runs]
+        futures = [pool.submit(execute_run, *args) for args in arguments]
         for future in as_completed(futures):
-            results.append(future.result())
-            if on_done:
-                on_done(results[-1])
+            done(future.result())
     except BaseException:  # Ctrl-C or an error here: stop now, not after the queued pages
         _stop(pool)
         raise
     pool.shutdown()
-    order = {run: i for i, run in enumerate(runs)}
-    return sorted(results, key=lambda r: order[r.run])

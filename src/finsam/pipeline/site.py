@@ -8,7 +8,9 @@ cell. Either renderer turns the stage into the same set of pages.
 
 from __future__ import annotations
 
-import shutil
+import hashlib
+import json
+import os
 from collections.abc import Iterable
 from dataclasses import dataclass
 from itertools import groupby
@@ -18,7 +20,7 @@ import nbformat
 import yaml
 
 from finsam.paths import QUARTO_PROJECT_FILE, SITE_SOURCE_DIR
-from finsam.pipeline.execute import RunResult
+from finsam.pipeline.execute import RunResult, recorded_key
 from finsam.report.present import SYNTHETIC_NOTICE
 
 HEADINGS = {
@@ -28,6 +30,7 @@ HEADINGS = {
     "mal": "Måluppfyllelse",
     "kommun": "Kommuner",
 }
+STAGE_MANIFEST = ".finsam-stage.json"  # page → cache key of the notebook staged for it
 INDEX_TITLE = "Uppföljning av samordningsförbundens insatser"
 
 
@@ -42,8 +45,14 @@ def stage_page(result: RunResult, stage: Path) -> Path:
     nb.cells.insert(0, front_matter_cell(result.run.title, result.run.subtitle))
     target = stage / f"{result.run.page}.ipynb"
     target.parent.mkdir(parents=True, exist_ok=True)
-    nbformat.write(nb, target)
+    _write_atomically(target, nbformat.writes(nb).encode("utf-8"))
     return target
+
+
+def _write_atomically(path: Path, content: bytes) -> None:
+    temporary = path.with_name(f".{path.name}.tmp")
+    temporary.write_bytes(content)
+    os.replace(temporary, path)
 
 
 def index_markdown(results: Iterable[RunResult], meta: dict) -> str:
@@ -130,21 +139,51 @@ def project_file(sections: Iterable[Section]) -> str:
     return header + yaml.safe_dump(project, allow_unicode=True, sort_keys=False)
 
 
-def stage_site(results: list[RunResult], meta: dict, stage: Path) -> Path:
-    """Write a fresh stage at ``stage`` (its previous content is removed)."""
-    shutil.rmtree(stage, ignore_errors=True)
-    stage.mkdir(parents=True)
+def stage_site(results: list[RunResult], meta: dict, stage: Path) -> str:
+    """Bring the stage at ``stage`` up to date with ``results``; returns a digest of the staged
+    project, which changes whenever any staged file does.
+
+    Staging is incremental: a page's notebook is copied again only when it was executed anew
+    (its cache key, recorded in ``.finsam-stage.json``, changed); the generated pages and static
+    files are written only when their content changed; files of pages no longer in the site
+    are removed."""
+    stage.mkdir(parents=True, exist_ok=True)
+    manifest_file = stage / STAGE_MANIFEST
+    try:
+        manifest = json.loads(manifest_file.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        manifest = {}
+    files: dict[str, bytes] = {}
     present = []
     for section in SECTIONS:
         text = section_markdown(section, results)
         if text is not None:
-            (stage / section.file).write_text(text, encoding="utf-8")
+            files[section.file] = text.encode("utf-8")
             present.append(section)
-    (stage / "_quarto.yml").write_text(project_file(present), encoding="utf-8")
+    files["_quarto.yml"] = project_file(present).encode("utf-8")
     for item in SITE_SOURCE_DIR.iterdir():
         if item.is_file():
-            shutil.copy2(item, stage / item.name)
-    (stage / "index.qmd").write_text(index_markdown(results, meta), encoding="utf-8")
+            files[item.name] = item.read_bytes()
+    files["index.qmd"] = index_markdown(results, meta).encode("utf-8")
+    for name, content in files.items():
+        target = stage / name
+        if not target.is_file() or target.read_bytes() != content:
+            _write_atomically(target, content)
+    pages = {}
     for result in results:
-        stage_page(result, stage)
-    return stage
+        key = recorded_key(result.path) or ""
+        target = stage / f"{result.run.page}.ipynb"
+        if not key or manifest.get(result.run.page) != key or not target.is_file():
+            stage_page(result, stage)
+        pages[result.run.page] = key
+    wanted = {stage / name for name in files} | {stage / f"{page}.ipynb" for page in pages}
+    for item in list(stage.rglob("*")):
+        hidden = any(part.startswith(".") for part in item.relative_to(stage).parts[:-1])
+        if item.is_file() and not hidden and item != manifest_file and item not in wanted:
+            item.unlink()  # a page no longer in the site (Quarto's own .quarto/ is kept)
+    _write_atomically(manifest_file, json.dumps(pages, sort_keys=True).encode("utf-8"))
+    digest = hashlib.sha256()
+    for name in sorted(files):
+        digest.update(name.encode() + b"\0" + hashlib.sha256(files[name]).digest())
+    digest.update(json.dumps(pages, sort_keys=True).encode())
+    return digest.hexdigest()

@@ -1,9 +1,9 @@
-"""Charts from tidy tables with seaborn: grouped bars Kvinnor / Män / Totalt as in seed 000."""
+"""Charts drawn with seaborn: time series and budget bars, the few charts of the national,
+financial and goal pages (the statistics pages' grouped bars are in ``svg_charts``)."""
 
 from __future__ import annotations
 
 import textwrap
-from collections.abc import Mapping
 
 import matplotlib
 
@@ -15,66 +15,7 @@ import seaborn as sns
 from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
 
-from finsam.inputs.codes import KON
-
-# Colour-blind safe, distinguishable in greyscale print.
-GENDER_PALETTE = {"Kvinnor": "#b2182b", "Män": "#2166ac", "Okänt": "#999999", "Totalt": "#4d4d4d"}
-
-
-def grouped_bars(
-    tidy: pd.DataFrame, labels: Mapping[str, str], title: str, *, horizontal: bool = False
-) -> Figure:
-    """One group of bars per category, one bar per gender and the total (seed 000's charts).
-
-    Categories with no count in any gender are left out of the chart (the table shows them);
-    suppressed (missing) counts get no bar.
-    """
-    data = tidy.assign(
-        kategori=tidy["kategori"].map(lambda c: labels.get(c, c)),
-        kon=tidy["kon"].map(KON),
-        antal=tidy["antal"].astype("Float64").astype(float),
-    )
-    shown = data.groupby("kategori", sort=False)["antal"].transform(
-        lambda v: v.isna().any() or v.sum() > 0
-    )
-    data = data[shown]
-    order = list(dict.fromkeys(data["kategori"]))
-    with sns.axes_style("whitegrid"):
-        height = 0.45 * max(len(order), 3) + 1.2 if horizontal else 3.6
-        fig, ax = plt.subplots(figsize=(7.5, height), dpi=110)
-        sns.barplot(
-            data=data,
-            x="antal" if horizontal else "kategori",
-            y="kategori" if horizontal else "antal",
-            hue="kon",
-            order=order,
-            palette=GENDER_PALETTE,
-            ax=ax,
-            orient="h" if horizontal else "v",
-        )
-        (ax.xaxis if horizontal else ax.yaxis).set_major_locator(MaxNLocator(integer=True))
-        ax.set_title(title, fontsize=11, loc="left")
-        ax.set_xlabel("Antal" if horizontal else "")
-        ax.set_ylabel("" if horizontal else "Antal")
-        ax.legend(
-            title=None,
-            frameon=False,
-            ncols=3,
-            loc="upper center",
-            bbox_to_anchor=(0.5, -0.12 if not horizontal else -0.25),
-        )
-        for container in ax.containers:
-            values = [
-                getattr(bar, "get_width" if horizontal else "get_height")() for bar in container
-            ]
-            ax.bar_label(
-                container,
-                labels=["" if pd.isna(v) else f"{v:.0f}" for v in values],
-                fontsize=7,
-                padding=1,
-            )
-        fig.tight_layout()
-    return fig
+from finsam.report.svg_charts import GENDER_PALETTE
 
 
 def lines_over_time(

@@ -10,13 +10,12 @@ from __future__ import annotations
 import html
 import io
 
-import matplotlib.pyplot as plt
 import pandas as pd
 from IPython.display import HTML, Image, Markdown, display
 
 from finsam.inputs import codes
 from finsam.inputs.store import Store
-from finsam.report import charts
+from finsam.report import svg_charts
 from finsam.report.finance_report import FinancePage, amount_text, budget_table
 from finsam.report.goal_report import GoalPage
 from finsam.report.pages import ReportPage
@@ -110,7 +109,7 @@ def chart(
     second: str | None = None,
 ) -> None:
     """Grouped bars Kvinnor / Män / Totalt of a protected table (suppressed cells get no bar),
-    as PNG with an alt text that states the totals shown; a note instead when no count is
+    as SVG with an alt text that states the totals shown; a note instead when no count is
     shown."""
     spec = BY_ID[table_id]
     data = page.tables[table_id]
@@ -127,8 +126,9 @@ def chart(
     if note:
         markdown_legend(note)
         return
-    fig = charts.grouped_bars(data, labels, title, horizontal=horizontal)
-    _figure(fig, alt_text(data, labels, title))
+    description = alt_text(data, labels, title)
+    svg = svg_charts.grouped_bars(data, labels, title, description, horizontal=horizontal)
+    display({"image/svg+xml": svg}, raw=True, metadata={"image/svg+xml": {"alt": description}})
 
 
 def nothing_to_draw(data: pd.DataFrame, title: str) -> str | None:
@@ -143,7 +143,16 @@ def nothing_to_draw(data: pd.DataFrame, title: str) -> str | None:
     return f'Diagrammet "{title}" visas inte: {reason}.'
 
 
+def _charts():
+    """The matplotlib charts (time series, budget bars), imported when a page draws one."""
+    from finsam.report import charts
+
+    return charts
+
+
 def _figure(fig, alt: str) -> None:
+    import matplotlib.pyplot as plt
+
     buffer = io.BytesIO()
     fig.savefig(buffer, format="png")
     plt.close(fig)
@@ -186,7 +195,7 @@ def national_series(store_path: str, name: str) -> None:
         wide = wide.rename(columns=kon).reset_index().rename(columns={"ar": "År"})
         formats = {c: _percent for c in ("Kvinnor", "Män", "Totalt")}
         plot = data.assign(kon=data["kon"].map(kon))
-        fig = charts.lines_over_time(plot, "ar", "andel", "kon", title, "Procent")
+        fig = _charts().lines_over_time(plot, "ar", "andel", "kon", title, "Procent")
     elif name == "dagar_skillnad_over_tid":
         labels = {
             "sjuk_rehabpenning": "Sjuk- eller rehabiliteringspenning",
@@ -197,7 +206,7 @@ def national_series(store_path: str, name: str) -> None:
         wide = wide.rename(columns=labels).reset_index().rename(columns={"ar": "År"})
         formats = {c: swedish_decimal for c in labels.values()}
         plot = data.assign(forman=data["forman"].map(labels))
-        fig = charts.lines_over_time(plot, "ar", "skillnad_dagar", "forman", title, "Dagar")
+        fig = _charts().lines_over_time(plot, "ar", "skillnad_dagar", "forman", title, "Dagar")
     elif name == "insatser_over_tid":
         wide = data.rename(
             columns={
@@ -212,11 +221,11 @@ def national_series(store_path: str, name: str) -> None:
             "Individinriktade": _percent,
             "Strukturövergripande": _percent,
         }
-        fig = charts.lines_over_time(data, "ar", "antal_insatser", None, title, "Antal insatser")
+        fig = _charts().lines_over_time(data, "ar", "antal_insatser", None, title, "Antal insatser")
     else:
         wide = data.rename(columns={"ar": "År", "deltagare": "Deltagare totalt under året"})
         formats = {"Deltagare totalt under året": swedish_int}
-        fig = charts.lines_over_time(data, "ar", "deltagare", None, title, "Antal deltagare")
+        fig = _charts().lines_over_time(data, "ar", "deltagare", None, title, "Antal deltagare")
     wide["År"] = wide["År"].astype(str)
     source = f'<p class="finsam-legend">{html.escape(national.SOURCE)}</p>'
     table_id = f"nationellt-{name.replace('_', '-')}"
@@ -266,7 +275,7 @@ def finance_chart(page: FinancePage) -> None:
     if data["ar"].nunique() < 2:
         return
     title = "Årets resultat och eget kapital (tkr)"
-    fig = charts.lines_over_time(data, "ar", "tkr", "serie", title, "tkr")
+    fig = _charts().lines_over_time(data, "ar", "tkr", "serie", title, "tkr")
     parts = "; ".join(
         f"{serie}: "
         + ", ".join(f"{y} {amount_text(v)}" for y, v in zip(p["ar"], p["tkr"], strict=True))
@@ -364,7 +373,7 @@ def goal_chart(page: GoalPage) -> None:
         }
     )
     title = f"Måluppfyllelse per mål {page.year} (procent av målvärdet)"
-    fig = charts.horizontal_bars(data, title, "Procent av målvärdet", reference=100)
+    fig = _charts().horizontal_bars(data, title, "Procent av målvärdet", reference=100)
     parts = ", ".join(
         f"{k} {v:.0f} %" for k, v in zip(data["kategori"], data["varde"], strict=True)
     )
@@ -417,7 +426,7 @@ def budget_chart(numbers: pd.DataFrame, year: int) -> None:
         ]
     )
     title = f"Budget och utfall per insats {year} (tkr)"
-    fig = charts.horizontal_bars(data, title, "tkr")
+    fig = _charts().horizontal_bars(data, title, "tkr")
     text = ", ".join(
         f"{i} budget {amount_text(b)}, utfall {amount_text(u)}"
         for i, b, u in zip(parts["insats"], parts["budget"], parts["utfall"], strict=True)

@@ -1,11 +1,14 @@
 """Rendering a staged Quarto project into the site: Quarto when installed, else built in.
 
 Both write into a temporary folder beside the target, which then replaces the target, so an
-interrupted render leaves the previous site as it was.
+interrupted render leaves the previous site as it was. A site whose stage did not change since
+it was last rendered with the same engine is left as it is; the built-in renderer also keeps
+each page's output by the page's content and renders only pages that changed.
 """
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
@@ -30,10 +33,26 @@ def choose_engine(engine: Engine = "auto") -> str:
     return engine
 
 
-def render_site(stage: Path, out: Path, engine: Engine = "auto", jobs: int | None = None) -> str:
-    """Render the stage into ``out``; returns the engine used."""
+def render_site(
+    stage: Path,
+    out: Path,
+    engine: Engine = "auto",
+    jobs: int | None = None,
+    *,
+    cache: Path | None = None,
+    stage_digest: str | None = None,
+) -> tuple[str, bool]:
+    """Render the stage into ``out``; returns the engine used and whether anything was
+    rendered. With ``cache`` (a folder of the build) and the ``stage_digest`` of
+    :func:`finsam.pipeline.site.stage_site`, an unchanged site is not rendered again and the
+    built-in renderer reuses the pages it rendered before."""
     used = choose_engine(engine)
     out = Path(out).resolve()
+    record = Path(cache) / "sites.json" if cache else None
+    rendered = _read_json(record) if record else {}
+    current = {"stage": stage_digest, "engine": used}
+    if stage_digest and rendered.get(str(out)) == current and (out / "index.html").is_file():
+        return used, False
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}-", dir=out.parent))
     try:
@@ -42,11 +61,24 @@ def render_site(stage: Path, out: Path, engine: Engine = "auto", jobs: int | Non
         else:
             from finsam.pipeline.render.builtin import render_builtin
 
-            render_builtin(stage, tmp, jobs=jobs)
+            render_builtin(stage, tmp, jobs=jobs, cache=Path(cache) / "pages" if cache else None)
         _replace_dir(tmp, out)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
-    return used
+    if record:
+        rendered[str(out)] = current
+        record.parent.mkdir(parents=True, exist_ok=True)
+        temporary = record.with_name(f".{record.name}.tmp")
+        temporary.write_text(json.dumps(rendered, indent=1), encoding="utf-8")
+        os.replace(temporary, record)
+    return used, True
+
+
+def _read_json(path: Path) -> dict:
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
 
 
 def _render_quarto(stage: Path, out: Path) -> None:

@@ -4,13 +4,14 @@ and Jinja2, offline.
 For every page of a staged Quarto project (``*.qmd`` and executed ``*.ipynb``) it writes
 ``<page>.html`` in the site layout and ``<page>.pdf`` through pandoc's Typst writer and the
 ``typst`` compiler. Notebook code is never shown: only markdown cells and display outputs
-(HTML tables, PNG charts with their alt text, Markdown text). Title, navigation, footer, language
-and paper size come from ``_quarto.yml``.
+(HTML tables, SVG and PNG charts with their alt text, Markdown text). Title, navigation,
+footer, language and paper size come from ``_quarto.yml``.
 """
 
 from __future__ import annotations
 
 import base64
+import hashlib
 import html
 import os
 import re
@@ -29,6 +30,8 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 from finsam.errors import FinsamError
 from finsam.pipeline.execute import WORKER_CONTEXT, worker_setup
 
+SVG = "image/svg+xml"
+IMAGE_TYPES = {SVG: "svg", "image/png": "png"}  # chart outputs and their files' suffix
 FRONT_MATTER = re.compile(r"\A---\s*\n(.*?)\n---\s*\n?", re.S)
 
 
@@ -78,11 +81,15 @@ def read_notebook(source: Path, rel: Path) -> Page:
                 if output.output_type not in ("display_data", "execute_result"):
                     continue  # streams (log lines, warnings) are not page content
                 data = output.get("data", {})
-                if "image/png" in data:
-                    name = f"{rel.name}_files/figure-{len(images) + 1}.png"
-                    images[name] = base64.b64decode(data["image/png"])
+                image = next((m for m in IMAGE_TYPES if m in data), None)
+                if image:
+                    name = f"{rel.name}_files/figure-{len(images) + 1}.{IMAGE_TYPES[image]}"
+                    content = data[image]
+                    images[name] = (
+                        content.encode("utf-8") if image == SVG else base64.b64decode(content)
+                    )
                     alt = (
-                        output.get("metadata", {}).get("image/png", {}).get("alt")
+                        output.get("metadata", {}).get(image, {}).get("alt")
                         or output.get("metadata", {}).get("alt")
                         or "Diagram"
                     )
@@ -127,10 +134,15 @@ def _render_one(source: Path, stage: Path, out: Path, config: dict) -> Path:
     )
 
 
-def render_builtin(stage: Path, out: Path, jobs: int | None = None) -> list[Path]:
+def render_builtin(
+    stage: Path, out: Path, jobs: int | None = None, cache: Path | None = None
+) -> list[Path]:
     """Render every page of the staged project ``stage`` into ``out``, ``jobs`` pages at a time
-    (default: one per CPU core); returns the pages."""
-    config = yaml.safe_load((stage / "_quarto.yml").read_text(encoding="utf-8")) or {}
+    (default: one per CPU core); returns the pages' sources. With ``cache``, a page is rendered
+    only if no earlier render of the same source, project file and renderer is kept there;
+    its files are linked into ``out`` from the cache."""
+    config_text = (stage / "_quarto.yml").read_text(encoding="utf-8")
+    config = yaml.safe_load(config_text) or {}
     sources = sorted(
         p
         for p in stage.rglob("*")
@@ -141,19 +153,70 @@ def render_builtin(stage: Path, out: Path, jobs: int | None = None) -> list[Path
     for asset in stage.iterdir():
         if asset.is_file() and asset.suffix in (".css", ".png", ".svg", ".js"):
             shutil.copy2(asset, out / asset.name)
-    jobs = max(1, min(jobs or os.cpu_count() or 1, len(sources) or 1))
+    if cache is None:
+        targets = {source: out for source in sources}
+    else:
+        common = hashlib.sha256(config_text.encode() + _renderer_fingerprint().encode())
+        targets = {}
+        for source in sources:
+            digest = common.copy()
+            digest.update(source.relative_to(stage).as_posix().encode() + b"\0")
+            digest.update(source.read_bytes())
+            targets[source] = Path(cache) / digest.hexdigest()[:32]
+    todo = [s for s in sources if cache is None or not targets[s].is_dir()]
+    jobs = max(1, min(jobs or os.cpu_count() or 1, len(todo) or 1))
+    n = len(todo)
+    entries = [cache is not None] * n
+    arguments = (todo, [stage] * n, [targets[s] for s in todo], [config] * n, entries)
     if jobs == 1:
-        return [_render_one(source, stage, out, config) for source in sources]
-    with ProcessPoolExecutor(jobs, mp_context=WORKER_CONTEXT, initializer=worker_setup) as pool:
-        return list(
-            pool.map(
-                _render_one,
-                sources,
-                [stage] * len(sources),
-                [out] * len(sources),
-                [config] * len(sources),
-            )
-        )
+        list(map(_render_cached, *arguments))
+    else:
+        with ProcessPoolExecutor(jobs, mp_context=WORKER_CONTEXT, initializer=worker_setup) as pool:
+            list(pool.map(_render_cached, *arguments))
+    if cache is not None:
+        for source in sources:
+            _link_tree(targets[source], out)
+        for entry in Path(cache).iterdir():  # pages of earlier renders no longer in the site
+            if entry not in targets.values():
+                shutil.rmtree(entry, ignore_errors=True)
+    return sources
+
+
+def _render_cached(source: Path, stage: Path, target: Path, config: dict, entry: bool) -> Path:
+    """Render one page into ``target``: straight into the site, or (``entry``) into a cache
+    entry that appears only when complete."""
+    if not entry:
+        return _render_one(source, stage, target, config)
+    temporary = target.with_name(f".{target.name}.{os.getpid()}")
+    shutil.rmtree(temporary, ignore_errors=True)
+    _render_one(source, stage, temporary, config)
+    shutil.rmtree(target, ignore_errors=True)
+    os.replace(temporary, target)
+    return target
+
+
+def _link_tree(source: Path, target: Path) -> None:
+    """Hard-link every file under ``source`` to the same place under ``target`` (copy where
+    the two are on different file systems)."""
+    for file in source.rglob("*"):
+        if file.is_file():
+            destination = target / file.relative_to(source)
+            destination.parent.mkdir(parents=True, exist_ok=True)
+            try:
+                os.link(file, destination)
+            except OSError:
+                shutil.copy2(file, destination)
+
+
+@cache
+def _renderer_fingerprint() -> str:
+    """This renderer's code, templates and the pandoc and typst versions."""
+    digest = hashlib.sha256()
+    here = Path(__file__).resolve().parent
+    for file in sorted([*here.glob("*.py"), *(here / "templates").glob("*")]):
+        digest.update(file.read_bytes())
+    digest.update(f"{pypandoc.get_pandoc_version()} {typst.__version__}".encode())
+    return digest.hexdigest()
 
 
 def _write_page(
