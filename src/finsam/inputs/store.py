@@ -7,6 +7,7 @@ file and moved into place, so an interrupted ingest leaves the previous store in
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
 import os
 import tempfile
@@ -194,3 +195,15 @@ class Store:
                 f"{what} {year}: the dataset reports on the years {span} "
                 "(set 'years' in its dataset.yml to choose others)"
             )
+
+
+@functools.lru_cache(maxsize=4)
+def _open(path: Path) -> Store:
+    return Store(path)
+
+
+def open_store(path: Path | str) -> Store:
+    """The store at ``path``, one object per path in this process: what it read is kept (keyed
+    by the file's modification time, so a replaced store is read again), and the pages a warm
+    kernel executes one after the other read each table once."""
+    return _open(Path(path).resolve())

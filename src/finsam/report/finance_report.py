@@ -22,7 +22,7 @@ from finsam.inputs.finance_codes import (
     NOTES,
     STATUTORY_SHARES,
 )
-from finsam.inputs.store import Store
+from finsam.inputs.store import open_store
 from finsam.report.present import swedish_int
 from finsam.stats import accounts
 
@@ -296,6 +296,6 @@ class FinancePage:
 
 def finance_page(store_path: str | Path, forbund: str, year: int) -> FinancePage:
     """The financial figures of ``forbund`` in the store at ``store_path``."""
-    store = Store(Path(store_path))
+    store = open_store(store_path)
     names = store.table("kommuner").set_index("kommunkod")["kommun"].to_dict()
     return FinancePage(forbund, int(year), store.finances(forbund), names)

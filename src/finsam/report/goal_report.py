@@ -17,7 +17,7 @@ from pathlib import Path
 import pandas as pd
 
 from finsam.inputs.goal_codes import RATINGS
-from finsam.inputs.store import Store
+from finsam.inputs.store import open_store
 from finsam.report.finance_report import budget_tidy
 from finsam.report.pages import ReportPage, report_page
 from finsam.report.present import count_text, round_half_up, swedish_percent
@@ -221,7 +221,7 @@ def goal_page(
     """The goal follow-up of ``forbund`` for ``year`` from the store. Its counts are those of
     the förbund page and of the goal page's own flows per insats, hidden as the site's mask
     (``protection``) says or, without one, as the two pages protected together."""
-    store = Store(Path(store_path))
+    store = open_store(store_path)
     threshold = load_threshold() if threshold is None else threshold
     keys = (
         page_key("forbund", forbund, int(year), None),

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from finsam.inputs.store import Store
+from finsam.inputs.store import open_store
 from finsam.report import prose
 from finsam.report.reconciliation import QualityFinding, quality_findings
 from finsam.stats import referrals
@@ -65,7 +65,7 @@ def report_page(
     the page is protected on its own, as a publication of one page. ``mask`` gives the page's
     hidden flags directly (from a protection of several pages made by the caller).
     """
-    store = Store(Path(store_path))
+    store = open_store(store_path)
     pop = population(store, level, name, int(year), period_end)
     threshold = load_threshold() if threshold is None else threshold
     key = population_key(pop)

@@ -14,7 +14,7 @@ import pandas as pd
 from IPython.display import HTML, Image, Markdown, display
 
 from finsam.inputs import codes
-from finsam.inputs.store import Store
+from finsam.inputs.store import open_store
 from finsam.report import svg_charts
 from finsam.report.finance_report import FinancePage, amount_text, budget_table
 from finsam.report.goal_report import GoalPage
@@ -187,7 +187,7 @@ def _percent(value) -> str:
 
 def national_series(store_path: str, name: str) -> None:
     """One national time series of seed 003 (tables 1, 4, 5, 6, 7) as a table and a chart."""
-    data = national.series(Store(store_path), name)
+    data = national.series(open_store(store_path), name)
     title = national.SERIES[name]
     kon = {k: v for k, v in codes.KON.items()}
     if name in ("arbete_studier_over_tid", "aktivt_arbetssokande_over_tid"):
@@ -236,7 +236,7 @@ def national_series(store_path: str, name: str) -> None:
 def compared_with_national(page: ReportPage, store_path: str, table_id: str) -> None:
     """Shares of a table beside the national shares 2021 (seed 003 Bilaga 3)."""
     spec = BY_ID[table_id]
-    compared = national.compare_shares(page.tables[table_id], Store(store_path), table_id)
+    compared = national.compare_shares(page.tables[table_id], open_store(store_path), table_id)
     labels = _labels(page, table_id)
     hidden = compared["andel"].isna()
     frame = pd.DataFrame(

@@ -2,10 +2,10 @@
 and Jinja2, offline.
 
 For every page of a staged Quarto project (``*.qmd`` and executed ``*.ipynb``) it writes
-``<page>.html`` in the site layout and ``<page>.pdf`` through pandoc's Typst writer and the
-``typst`` compiler. Notebook code is never shown: only markdown cells and display outputs
-(HTML tables, SVG and PNG charts with their alt text, Markdown text). Title, navigation,
-footer, language and paper size come from ``_quarto.yml``.
+``<page>.html`` in the site layout and ``<page>.pdf``, both from one run of pandoc (its HTML and
+Typst writers) and the ``typst`` compiler. Notebook code is never shown: only markdown cells and
+display outputs (HTML tables, SVG and PNG charts with their alt text, Markdown text). Title,
+navigation, footer, language and paper size come from ``_quarto.yml``.
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import html
+import json
 import os
 import re
 import shutil
@@ -32,6 +33,7 @@ from finsam.pipeline.execute import WORKER_CONTEXT, worker_setup
 
 SVG = "image/svg+xml"
 IMAGE_TYPES = {SVG: "svg", "image/png": "png"}  # chart outputs and their files' suffix
+LUA_WRITER = Path(__file__).resolve().parent / "templates" / "html-and-typst.lua"
 FRONT_MATTER = re.compile(r"\A---\s*\n(.*?)\n---\s*\n?", re.S)
 
 
@@ -227,11 +229,9 @@ def _write_page(
     for name, data in page.images.items():
         (target_dir / name).parent.mkdir(parents=True, exist_ok=True)
         (target_dir / name).write_bytes(data)
-    body = pypandoc.convert_text(
-        page.markdown, "html5", format="markdown", extra_args=["--section-divs", "--wrap=none"]
-    )
-    root = "../" * len(page.rel.parent.parts)
     title = str(page.meta.get("title", page.rel.name))
+    body, typst_source = _convert(page, title, typst_format, lang)
+    root = "../" * len(page.rel.parent.parts)
     toc = (
         [
             (m.group(1), html.unescape(re.sub(r"<[^>]+>", "", m.group(2))))
@@ -259,7 +259,7 @@ def _write_page(
     )
     target = out / f"{page.rel}.html"
     target.write_text(page_html, encoding="utf-8")
-    _write_pdf(page, body, title, target_dir, typst_format, lang)
+    _write_pdf(page, typst_source, target_dir)
     return target
 
 
@@ -267,19 +267,25 @@ def _as_list(value) -> list:
     return [] if value is None else value if isinstance(value, list) else [value]
 
 
-def _write_pdf(
-    page: Page, body: str, title: str, target_dir: Path, typst_format: dict, lang: str
-) -> Path:
-    meta_args = [
+def _convert(page: Page, title: str, typst_format: dict, lang: str) -> tuple[str, str]:
+    """The page's HTML body and the Typst source of its PDF, from one run of pandoc (the
+    writer ``templates/html-and-typst.lua``)."""
+    args = [
+        "--section-divs",
+        "--wrap=none",
         f"--metadata=title:{title}",
         f"--variable=lang:{lang}",
         f"--variable=papersize:{typst_format.get('papersize', 'a4')}",
     ]
     if page.meta.get("subtitle"):
-        meta_args.append(f"--metadata=subtitle:{page.meta['subtitle']}")
-    source = pypandoc.convert_text(
-        body, "typst", format="html", extra_args=["--standalone", *meta_args]
+        args.append(f"--metadata=subtitle:{page.meta['subtitle']}")
+    both = json.loads(
+        pypandoc.convert_text(page.markdown, str(LUA_WRITER), format="markdown", extra_args=args)
     )
+    return both["html"], both["typst"]
+
+
+def _write_pdf(page: Page, source: str, target_dir: Path) -> Path:
     typ = target_dir / f".{page.rel.name}.typ"
     pdf = target_dir / f"{page.rel.name}.pdf"
     typ.write_text(source, encoding="utf-8")

@@ -9,6 +9,7 @@ it was made for; a page refuses a mask made for other data.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import os
@@ -216,17 +217,24 @@ def read_mask(path: Path, fingerprint: str, threshold: int, key: PageKey) -> pd.
     path = Path(path)
     if not path.is_file():
         raise FinsamError(f"{path}: no such protection file; run `finsam build` first")
-    table = pq.read_table(path)
-    meta = json.loads((table.schema.metadata or {}).get(b"finsam", b"{}"))
+    meta, pages = _mask_pages(path.resolve(), path.stat().st_mtime_ns)
     if meta.get("fingerprint") != fingerprint or meta.get("threshold") != threshold:
         raise FinsamError(
             f"{path}: made for other data or another threshold than this page; rebuild the site"
         )
-    frame = table.to_pandas()
-    frame = frame[frame["page"] == key.id]
-    if frame.empty:
+    if key.id not in pages:
         raise FinsamError(f"{path}: holds no page {key.id}; rebuild with this page in the matrix")
-    return frame
+    return pages[key.id].copy()
+
+
+@functools.lru_cache(maxsize=2)
+def _mask_pages(path: Path, modified: int) -> tuple[dict, dict[str, pd.DataFrame]]:
+    """A mask file's metadata and its rows per page, read once per file (and modification) in
+    this process: the pages a warm kernel executes one after the other share the read."""
+    table = pq.read_table(path)
+    meta = json.loads((table.schema.metadata or {}).get(b"finsam", b"{}"))
+    frame = table.to_pandas()
+    return meta, {page: rows for page, rows in frame.groupby("page", sort=False)}
 
 
 @dataclass(frozen=True)
