@@ -2,11 +2,12 @@
 
 Starting a kernel and importing pandas, DuckDB and the package costs seconds; executing a page's
 cells well under one. A worker therefore starts its kernel once and, before each page, resets
-it to the state of a fresh kernel: the user namespace is emptied (``%reset -f``), plotting and
-pandas options go back to their defaults, the working folder to the notebooks' folder and the
-execution counter to 1, so a page's cells are numbered as in a fresh kernel. What stays is
-what a page cannot change: imported modules. Every page stays reproducible on its own, and a
-test holds that a warm kernel's outputs equal a fresh kernel's.
+it to the state of a fresh kernel: plotting and pandas options go back to their defaults, the
+working folder to the notebooks' folder, and IPython's own reset empties the user namespace and
+output cache and starts a new history session with the execution counter at 1, so a page's
+cells are numbered as in a fresh kernel. What stays is what a page cannot change: imported
+modules. Every page stays reproducible on its own, and a test holds that a warm kernel's
+outputs equal a fresh kernel's.
 
 Papermill remains the executor: the warm kernel is a papermill engine (``finsam-warm``,
 registered in papermill's engine registry) that hands nbclient the worker's running kernel
@@ -37,20 +38,15 @@ WARM_ENGINE = "finsam-warm"
 
 # Before every page: a fresh kernel's state, except for the modules already imported.
 RESET_CODE = f"""\
-%reset -f
-import gc as _gc, os as _os, sys as _sys
+import os as _os, sys as _sys, warnings as _warnings
 _os.chdir({str(NOTEBOOK_DIR)!r})
 if "matplotlib" in _sys.modules:
     import matplotlib as _mpl, matplotlib.pyplot as _plt
     _plt.close("all"); _mpl.rcdefaults()
 if "pandas" in _sys.modules:
-    import pandas as _pd, warnings as _w
-    with _w.catch_warnings():
-        _w.simplefilter("ignore"); _pd.reset_option("all")
-get_ipython().history_manager.reset(new_session=True)
-get_ipython().execution_count = 1
-_gc.collect()
-del _gc, _os, _sys
+    with _warnings.catch_warnings():
+        _warnings.simplefilter("ignore"); _sys.modules["pandas"].reset_option("all")
+get_ipython().reset(new_session=True)  # namespace, output cache, history session, counter
 """
 
 
