@@ -30,7 +30,8 @@ from finsam.inputs.synth_national import synthesize_national
 from finsam.paths import NOTEBOOK_DIR, PARAMS_DIR
 from finsam.pipeline.build import build_site, prepare_store
 from finsam.pipeline.dependencies import PageInputs
-from finsam.pipeline.execute import KERNEL_NAME, ensure_kernel, execute_runs
+from finsam.pipeline.execute import ensure_kernel, execute_runs
+from finsam.pipeline.kernels import KERNEL_NAME
 from finsam.pipeline.progress import BuildProgress
 
 PARAMS = PARAMS_DIR / "riket-2021.yml"

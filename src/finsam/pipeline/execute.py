@@ -22,12 +22,12 @@ from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
 from pathlib import Path
 
-import nbformat
-
 from finsam import __version__
 from finsam.paths import NOTEBOOK_DIR
-from finsam.pipeline.kernels import KERNEL_NAME, WARM_ENGINE, LocalKernelManager, discard_kernel
 from finsam.pipeline.matrix import Run
+
+# Papermill, nbformat and the kernels are imported where a page is executed, not here: a
+# rebuild with nothing to execute never needs them (nbformat alone takes a second to import).
 
 # Workers are fresh processes, not forked from this one: the build has already run threaded
 # libraries (HiGHS, DuckDB) whose locks a forked child could inherit held and hang on. They are
@@ -40,6 +40,8 @@ PACKAGE_DIR = Path(__file__).resolve().parents[1]  # the whole finsam package
 def ensure_kernel() -> None:
     """Register the ``finsam`` kernel in this environment if it is not there yet."""
     from jupyter_client.kernelspec import KernelSpecManager, NoSuchKernel
+
+    from finsam.pipeline.kernels import KERNEL_NAME
 
     try:
         spec = KernelSpecManager().get_kernel_spec(KERNEL_NAME)
@@ -124,7 +126,10 @@ def execute_run(
     notebook that fails is kept in ``build_dir/failed/`` and reported in the result, not
     raised: one failing page does not stop the others. ``warm``: on this worker's warm kernel
     (see :mod:`finsam.pipeline.kernels`), else on a kernel of its own."""
+    import nbformat
     import papermill as pm
+
+    from finsam.pipeline.kernels import KERNEL_NAME, WARM_ENGINE, LocalKernelManager, discard_kernel
 
     out = output_path(run, build_dir)
     failed = failed_path(run, build_dir)
@@ -244,6 +249,8 @@ def execute_runs(
 def _execute_locally(
     arguments: list[tuple], jobs: int | None, done: Callable[[RunResult], None]
 ) -> None:
+    from finsam.pipeline.kernels import discard_kernel
+
     jobs = max(1, min(jobs or os.cpu_count() or 1, len(arguments)))
     if jobs == 1:
         try:

@@ -15,13 +15,16 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from itertools import groupby
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import nbformat
 import yaml
 
 from finsam.paths import QUARTO_PROJECT_FILE, SITE_SOURCE_DIR
 from finsam.pipeline.execute import RunResult, recorded_key
 from finsam.report.present import SYNTHETIC_NOTICE
+
+if TYPE_CHECKING:
+    import nbformat
 
 HEADINGS = {
     "riket": "Riket",
@@ -35,12 +38,16 @@ INDEX_TITLE = "Uppföljning av samordningsförbundens insatser"
 
 
 def front_matter_cell(title: str, subtitle: str) -> nbformat.NotebookNode:
+    import nbformat
+
     text = yaml.safe_dump({"title": title, "subtitle": subtitle}, allow_unicode=True).strip()
     return nbformat.v4.new_raw_cell(f"---\n{text}\n---")
 
 
 def stage_page(result: RunResult, stage: Path) -> Path:
     """Copy an executed notebook into the stage with its title as front matter."""
+    import nbformat
+
     nb = nbformat.read(result.path, as_version=4)
     nb.cells.insert(0, front_matter_cell(result.run.title, result.run.subtitle))
     target = stage / f"{result.run.page}.ipynb"

@@ -2,7 +2,7 @@
 
 The statistics pages draw some ten charts each; with matplotlib a chart costs 0.1–0.2 s (most of
 it in laying out and writing text), which over a national site of 350 pages is minutes. These
-charts are plain SVG written here in about a millisecond: vector graphics for the web page and
+charts are plain SVG written here in a few milliseconds: vector graphics for the web page and
 for the PDF (Typst embeds SVG), with text kept as text (searchable, sharp in print) and the
 chart's description as its accessible name.
 
