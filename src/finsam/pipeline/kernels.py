@@ -117,7 +117,6 @@ def warm_kernel(kernel_name: str = KERNEL_NAME) -> WarmKernel:
         kernel = None
     if kernel is None:
         kernel = _local.kernel = WarmKernel(kernel_name)
-        atexit.register(discard_kernel)
     return kernel
 
 
@@ -128,6 +127,9 @@ def discard_kernel() -> None:
     if kernel is not None:
         with contextlib.suppress(Exception):  # already gone
             kernel.shutdown()
+
+
+atexit.register(discard_kernel)  # the kernel ends with its worker
 
 
 class WarmKernelEngine(NBClientEngine):
