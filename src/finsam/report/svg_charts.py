@@ -8,7 +8,7 @@ chart's description as its accessible name.
 
 The look follows the statistics appendix (Statistikbilaga 2022, Insjöriket): one group of bars per
 category, one bar per gender and the total, the count at the end of each bar; a suppressed
-count gets no bar (the table beside the chart shows its mark).
+count gets no bar, only the tables' mark "..".
 """
 
 from __future__ import annotations
@@ -21,11 +21,12 @@ from collections.abc import Mapping, Sequence
 import pandas as pd
 
 from finsam.inputs.codes import KON
+from finsam.stats.disclosure import SUPPRESSED
 
 # Colour-blind safe, distinguishable in greyscale print.
 GENDER_PALETTE = {"Kvinnor": "#b2182b", "Män": "#2166ac", "Okänt": "#999999", "Totalt": "#4d4d4d"}
 
-WIDTH = 720  # px of the viewBox; the page scales the chart to its column
+WIDTH = 640  # px of the viewBox, about the width of the page's text column
 FONT = "font-family=\"'Helvetica Neue', Arial, 'Liberation Sans', sans-serif\""
 GRID = "#dddddd"
 INK = "#262626"
@@ -75,8 +76,8 @@ def grouped_bars(
 ) -> str:
     """An SVG chart of ``antal`` per ``kategori`` (in table order) and ``kon`` (kvinna, man,
     okant, totalt; whichever the table has). Categories with no count in any gender are left
-    out (the table shows them); missing (suppressed) counts get no bar. ``description`` is the
-    chart's accessible name (its alt text)."""
+    out (the table shows them); missing (suppressed) counts get no bar, only the mark "..".
+    ``description`` is the chart's accessible name (its alt text)."""
     data = tidy.assign(antal=tidy["antal"].astype("Float64").astype(float))
     shown = data.groupby("kategori", sort=False)["antal"].transform(
         lambda v: v.isna().any() or v.sum() > 0
@@ -113,7 +114,8 @@ def grouped_bars(
 
 
 def _value_label(value: float) -> str:
-    return "" if pd.isna(value) else f"{value:.0f}"
+    """The count at a bar's end; a suppressed count is marked as in the tables."""
+    return SUPPRESSED if pd.isna(value) else f"{value:.0f}"
 
 
 def _horizontal(
@@ -144,10 +146,10 @@ def _horizontal(
         bar_y = y + (group - len(series) * bar) / 2
         for _, colour, gender in series:
             value = values.get((category, gender), 0.0)
+            length = 0 if pd.isna(value) else value * scale
             if not pd.isna(value):
-                length = value * scale
                 parts.append(_rect(left, bar_y, length, bar - 1, colour))
-                parts.append(_text(left + length + 3, bar_y + bar - 3, _value_label(value), 10))
+            parts.append(_text(left + length + 3, bar_y + bar - 3, _value_label(value), 10))
             bar_y += bar
         y += group + gap
     parts.append(_line(left, top, left, top + plot_height, INK))
@@ -164,7 +166,7 @@ def _vertical(
     """Bars upwards, category names below (wrapped to the group's width)."""
     left, right, top, plot_height = 56, 16, 40, 220
     group = (WIDTH - left - right) / max(len(categories), 1)
-    bar = min(26.0, 0.8 * group / max(len(series), 1))
+    bar = min(48.0 if len(series) == 1 else 26.0, 0.8 * group / max(len(series), 1))
     wrapped = [_lines(n, max(6, int(group / 7))) for n in names]
     scale = plot_height / ticks[-1]
     base = top + plot_height
@@ -180,11 +182,11 @@ def _vertical(
         x = centre - bar * len(series) / 2
         for _, colour, gender in series:
             value = values.get((category, gender), 0.0)
+            height = 0 if pd.isna(value) else value * scale
             if not pd.isna(value):
-                height = value * scale
                 parts.append(_rect(x, base - height, bar - 1, height, colour))
-                label = _value_label(value)
-                parts.append(_text(x + bar / 2, base - height - 3, label, 10, "middle"))
+            label = _value_label(value)
+            parts.append(_text(x + bar / 2, base - height - 3, label, 10, "middle"))
             x += bar
         for j, line in enumerate(lines[:3]):
             parts.append(_text(centre, base + 16 + 14 * j, line, 11, "middle"))
