@@ -35,6 +35,7 @@ from finsam.pipeline.matrix import Run
 WORKER_CONTEXT = multiprocessing.get_context("spawn")
 
 PACKAGE_DIR = Path(__file__).resolve().parents[1]  # the whole finsam package
+PAGES_PER_WORKER = 8  # pages to execute for each worker started
 
 
 def ensure_kernel() -> None:
@@ -251,7 +252,10 @@ def _execute_locally(
 ) -> None:
     from finsam.pipeline.kernels import discard_kernel
 
-    jobs = max(1, min(jobs or os.cpu_count() or 1, len(arguments)))
+    # A worker costs a process and a kernel start (2–3 s), as much as some ten pages: small
+    # builds run on fewer workers than jobs, a handful of pages in this process.
+    workers = -(-len(arguments) // PAGES_PER_WORKER)
+    jobs = max(1, min(jobs or os.cpu_count() or 1, workers))
     if jobs == 1:
         try:
             for args in arguments:
