@@ -4,6 +4,7 @@ and the notebooks' own defaults."""
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -55,6 +56,28 @@ def test_unchanged_rebuild_executes_nothing(built):
     again = build_site(SMALL, root / "site", root / "build", root / "matrix.yml", "builtin")
     assert again.executed == 0
     assert (root / "site" / "index.html").is_file()
+
+
+def test_staged_pages_give_quarto_no_widget_output_and_no_cross_reference_id(built):
+    """Quarto loads require.js and jQuery from a CDN into every page with a ``text/html``
+    output, and reads a table id with a hyphen as a cross-reference label: the staged notebooks
+    hold their tables as Markdown with raw HTML, ids without hyphens; the executed notebooks,
+    which JupyterLab shows, keep their HTML outputs."""
+    root, _ = built
+    staged = sorted((root / "build" / "site").rglob("*.ipynb"))
+    assert len(staged) == 2
+    ids = []
+    for path in staged:
+        for cell in nbformat.read(path, as_version=4).cells:
+            for output in cell.get("outputs", []):
+                data = output.get("data", {})
+                assert not {"text/html", "application/javascript"} & set(data), path
+                ids += re.findall(r'<table[^>]* id="([^"]+)"', data.get("text/markdown", ""))
+    assert len(ids) >= 20 and "remisser_kommun" in ids
+    assert [i for i in ids if "-" in i] == []
+    executed = nbformat.read(root / "build" / "runs" / "kommun/2022/molndal.ipynb", as_version=4)
+    outputs = [o for c in executed.cells for o in c.get("outputs", [])]
+    assert any("text/html" in o.get("data", {}) for o in outputs)
 
 
 def test_executed_notebook_records_its_provenance(built):

@@ -193,7 +193,7 @@ def page(browser: Browser, goal_site: Path) -> Iterator[Page]:
 
 def goal_row(page: Page, insats: str, goal: str) -> list[str]:
     row = (
-        page.locator("#mal-resultat tbody tr")
+        page.locator("#mal_resultat tbody tr")
         .filter(has=page.locator("th", has_text=re.compile(rf"^\s*{re.escape(insats)}\s*$")))
         .filter(has=page.locator("td", has_text=re.compile(rf"^\s*{re.escape(goal)}\s*$")))
     )
@@ -215,14 +215,14 @@ def test_the_goal_page_as_a_reader_sees_it(page: Page):
         "180 %",
         "Deltagaruppgifterna; förbundet redovisade 59",
     ]
-    assert row_values(page, "mal-bedomning", "Samverkansteam Huddinge") == {
+    assert row_values(page, "mal_bedomning", "Samverkansteam Huddinge") == {
         "Enligt regeln": "God",
         "Styrelsens bedömning": "God",
         "Jämförelse": "Samma",
     }
-    assert row_values(page, "mal-deltagare", "Slussen")["Nya"] == "59"
+    assert row_values(page, "mal_deltagare", "Slussen")["Nya"] == "59"
     # AkSe: 770 tkr budgeted, 717 used: 53 under budget.
-    assert row_values(page, "mal-budget", "AkSe") == {
+    assert row_values(page, "mal_budget", "AkSe") == {
         "Budget": "770",
         "Utfall": "717",
         "Avvikelse": "53",

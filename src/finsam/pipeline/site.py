@@ -44,12 +44,35 @@ def front_matter_cell(title: str, subtitle: str) -> nbformat.NotebookNode:
     return nbformat.v4.new_raw_cell(f"---\n{text}\n---")
 
 
+def raw_html_block(fragment: str) -> str:
+    """An HTML fragment as a raw HTML block of pandoc Markdown."""
+    return f"\n```{{=html}}\n{fragment}\n```\n"
+
+
+def html_outputs_as_markdown(nb: nbformat.NotebookNode) -> None:
+    """Turn every HTML display output (a table, a notice, a list) into Markdown holding the
+    same HTML as a raw block, in place.
+
+    Quarto takes a notebook with any ``text/html`` output for a JavaScript widget page and
+    loads require.js and jQuery from a CDN into its head (``src/core/jupyter/widgets.ts``); a
+    Markdown output it includes as Markdown, and it parses the HTML tables of raw HTML blocks
+    into pandoc tables for every format, HTML and Typst alike (HTML table processing, Quarto
+    1.3 on). The executed notebooks keep their HTML outputs, which JupyterLab shows."""
+    for cell in nb.cells:
+        for output in cell.get("outputs", []):
+            data = output.get("data", {})
+            if "text/html" in data:
+                output["data"] = {"text/markdown": raw_html_block(data["text/html"])}
+
+
 def stage_page(result: RunResult, stage: Path) -> Path:
-    """Copy an executed notebook into the stage with its title as front matter."""
+    """Copy an executed notebook into the stage with its title as front matter and its HTML
+    outputs as Markdown (:func:`html_outputs_as_markdown`)."""
     import nbformat
 
     nb = nbformat.read(result.path, as_version=4)
     nb.cells.insert(0, front_matter_cell(result.run.title, result.run.subtitle))
+    html_outputs_as_markdown(nb)
     target = stage / f"{result.run.page}.ipynb"
     target.parent.mkdir(parents=True, exist_ok=True)
     _write_atomically(target, nbformat.writes(nb).encode("utf-8"))

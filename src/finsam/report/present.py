@@ -85,6 +85,13 @@ def share_text(share: float, suppressed: bool) -> str:
     return swedish_percent(share)
 
 
+def element_id(table_id: str) -> str:
+    """A table's id in the page: words joined by ``_``, never ``-``, since Quarto reads an id
+    with a hyphen as a cross-reference label of the type before it (``tbl-…``, ``fig-…``) and
+    warns when the type is not one it knows."""
+    return table_id.replace("-", "_")
+
+
 def protected_html(
     table: pd.DataFrame,
     labels: Mapping[str, str],
@@ -129,7 +136,7 @@ def protected_html(
         css = ' class="total"' if is_total else ""
         rows.append(f'<tr{css}><th scope="row">{esc(str(label))}</th>{"".join(tds)}</tr>')
     return (
-        f'<table class="finsam-table" id="{esc(table_id)}">'
+        f'<table class="finsam-table" id="{esc(element_id(table_id))}">'
         f"<caption>{esc(caption)}</caption>"
         f'<thead><tr><th scope="col">{esc(row_header)}</th>{"".join(head)}</tr></thead>'
         f"<tbody>{''.join(rows)}</tbody></table>"
@@ -179,6 +186,6 @@ def frame_html(
         rows.append(f"<tr{total}>{''.join(cells)}</tr>")
     css = "finsam-table finsam-wide" if len(columns) > WIDE_COLUMNS else "finsam-table"
     return (
-        f'<table class="{css}" id="{esc(table_id)}"><caption>{esc(caption)}</caption>'
+        f'<table class="{css}" id="{esc(element_id(table_id))}"><caption>{esc(caption)}</caption>'
         f"<thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
     )

@@ -81,10 +81,10 @@ def table(page: ReportPage, table_id: str) -> None:
     labels = _labels(page, table_id)
     for value, part in _slices(page, table_id):
         caption = f"{_title(page, table_id)} {page.year}, {page.population.label}"
-        element_id = table_id.replace("_", "-")
+        element_id = table_id
         if value is not None:
             caption += f" – {spec.second_labels.get(value, value)}"
-            element_id += f"-{value}"
+            element_id += f"_{value}"
         shares = not part["andel"].isna().all() or (part["undertryckt"].any() and spec.additive)
         notes = []
         if spec.mentions:
@@ -250,7 +250,7 @@ def compared_with_national(page: ReportPage, store_path: str, table_id: str) -> 
     )
     caption = f"{spec.title} {page.year} jämfört med riket 2021 (andel av alla deltagare)"
     source = f'<p class="finsam-legend">{html.escape(national.SOURCE)}</p>'
-    display(HTML(frame_html(frame, caption, f"jamforelse-{table_id.replace('_', '-')}") + source))
+    display(HTML(frame_html(frame, caption, f"jamforelse_{table_id}") + source))
 
 
 def finance_sources(page: FinancePage) -> None:

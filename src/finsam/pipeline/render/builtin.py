@@ -30,6 +30,7 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 
 from finsam.errors import FinsamError
 from finsam.pipeline.execute import WORKER_CONTEXT, worker_setup
+from finsam.pipeline.site import raw_html_block
 
 SVG = "image/svg+xml"
 IMAGE_TYPES = {SVG: "svg", "image/png": "png"}  # chart outputs and their files' suffix
@@ -53,10 +54,6 @@ def _split_front_matter(text: str) -> tuple[dict, str]:
     if not match:
         return {}, text
     return yaml.safe_load(match.group(1)) or {}, text[match.end() :]
-
-
-def _raw_html(fragment: str) -> str:
-    return f"\n```{{=html}}\n{fragment}\n```\n"
 
 
 def read_qmd(source: Path, rel: Path) -> Page:
@@ -96,13 +93,13 @@ def read_notebook(source: Path, rel: Path) -> Page:
                         or "Diagram"
                     )
                     parts.append(
-                        _raw_html(
+                        raw_html_block(
                             f'<p class="finsam-figure"><img src="{name}" '
                             f'alt="{html.escape(alt)}"></p>'
                         )
                     )
                 elif "text/html" in data:
-                    parts.append(_raw_html(data["text/html"]))
+                    parts.append(raw_html_block(data["text/html"]))
                 elif "text/markdown" in data:
                     parts.append(data["text/markdown"])
     return Page(source, rel, meta, "\n\n".join(parts), images)
