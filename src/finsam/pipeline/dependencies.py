@@ -58,9 +58,10 @@ class PageInputs:
     which :meth:`digest` composes what one page reads."""
 
     def __init__(self, store: Store, mask: Path | None = None) -> None:
-        meta = {k: v for k, v in store.meta().items() if k not in ("fingerprint", "finsam_version")}
-        self.dataset = _digest(meta, store.data_until())
-        self.fingerprint = store.meta()["fingerprint"]
+        meta = store.meta()
+        self.fingerprint = meta["fingerprint"]
+        described = {k: v for k, v in meta.items() if k not in ("fingerprint", "finsam_version")}
+        self.dataset = _digest(described, store.data_until())
         self.forbund: dict[tuple[str, str], str] = {}  # (table, förbund) → digest
         for table in FORBUND_TABLES:
             for (forbund,), digest in store.row_digests(table, ("forbund",)).items():

@@ -64,11 +64,10 @@ def source_fingerprint() -> str:
     return digest.hexdigest()
 
 
-def cache_key(run: Run, data_digest: str, code_fingerprint: str) -> str:
-    """The run's notebook, its parameters (not the paths of the store and the mask, which name
-    their content), the digest of the data it reads (:mod:`finsam.pipeline.dependencies`) and
-    the package's source."""
-    notebook = (NOTEBOOK_DIR / f"{run.kind}.ipynb").read_bytes()
+def cache_key(run: Run, notebook: bytes, data_digest: str, code_fingerprint: str) -> str:
+    """The run's ``notebook`` (its file's bytes), its parameters (not the paths of the store
+    and the mask, which name their content), the digest of the data it reads
+    (:mod:`finsam.pipeline.dependencies`) and the package's source."""
     parameters = {k: v for k, v in run.__dict__.items() if k != "protection"}
     payload = json.dumps(
         {"run": parameters, "data": data_digest, "code": code_fingerprint},
@@ -219,7 +218,9 @@ def execute_runs(
     reported unchanged without starting a worker."""
     runs = list(runs)
     code = source_fingerprint()
-    keys = {run: cache_key(run, data_digests[run], code) for run in runs}
+    kinds = {run.kind for run in runs}
+    notebooks = {kind: (NOTEBOOK_DIR / f"{kind}.ipynb").read_bytes() for kind in kinds}
+    keys = {run: cache_key(run, notebooks[run.kind], data_digests[run], code) for run in runs}
     results: list[RunResult] = []
 
     def done(result: RunResult) -> None:

@@ -75,11 +75,21 @@ def stage_page(result: RunResult, stage: Path) -> Path:
     html_outputs_as_markdown(nb)
     target = stage / f"{result.run.page}.ipynb"
     target.parent.mkdir(parents=True, exist_ok=True)
-    _write_atomically(target, nbformat.writes(nb).encode("utf-8"))
+    write_atomically(target, nbformat.writes(nb).encode("utf-8"))
     return target
 
 
-def _write_atomically(path: Path, content: bytes) -> None:
+def read_json(path: Path) -> dict:
+    """A JSON record of an earlier build; empty if it is missing or damaged."""
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+
+
+def write_atomically(path: Path, content: bytes) -> None:
+    """Write ``content`` to ``path`` through a temporary file beside it: a reader sees the old
+    file or the new one, never a part."""
     temporary = path.with_name(f".{path.name}.tmp")
     temporary.write_bytes(content)
     os.replace(temporary, path)
@@ -179,10 +189,7 @@ def stage_site(results: list[RunResult], meta: dict, stage: Path) -> str:
     are removed."""
     stage.mkdir(parents=True, exist_ok=True)
     manifest_file = stage / STAGE_MANIFEST
-    try:
-        manifest = json.loads(manifest_file.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        manifest = {}
+    manifest = read_json(manifest_file)
     files: dict[str, bytes] = {}
     present = []
     for section in SECTIONS:
@@ -198,7 +205,7 @@ def stage_site(results: list[RunResult], meta: dict, stage: Path) -> str:
     for name, content in files.items():
         target = stage / name
         if not target.is_file() or target.read_bytes() != content:
-            _write_atomically(target, content)
+            write_atomically(target, content)
     pages = {}
     for result in results:
         key = recorded_key(result.path) or ""
@@ -211,7 +218,7 @@ def stage_site(results: list[RunResult], meta: dict, stage: Path) -> str:
         hidden = any(part.startswith(".") for part in item.relative_to(stage).parts[:-1])
         if item.is_file() and not hidden and item != manifest_file and item not in wanted:
             item.unlink()  # a page no longer in the site (Quarto's own .quarto/ is kept)
-    _write_atomically(manifest_file, json.dumps(pages, sort_keys=True).encode("utf-8"))
+    write_atomically(manifest_file, json.dumps(pages, sort_keys=True).encode("utf-8"))
     digest = hashlib.sha256()
     for name in sorted(files):
         digest.update(name.encode() + b"\0" + hashlib.sha256(files[name]).digest())

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Literal
 
 from finsam.errors import FinsamError
+from finsam.pipeline.site import read_json, write_atomically
 
 Engine = Literal["auto", "quarto", "builtin"]
 
@@ -49,7 +50,7 @@ def render_site(
     used = choose_engine(engine)
     out = Path(out).resolve()
     record = Path(cache) / "sites.json" if cache else None
-    rendered = _read_json(record) if record else {}
+    rendered = read_json(record) if record else {}
     current = {"stage": stage_digest, "engine": used}
     if stage_digest and rendered.get(str(out)) == current and (out / "index.html").is_file():
         return used, False
@@ -68,17 +69,8 @@ def render_site(
     if record:
         rendered[str(out)] = current
         record.parent.mkdir(parents=True, exist_ok=True)
-        temporary = record.with_name(f".{record.name}.tmp")
-        temporary.write_text(json.dumps(rendered, indent=1), encoding="utf-8")
-        os.replace(temporary, record)
+        write_atomically(record, json.dumps(rendered, indent=1).encode("utf-8"))
     return used, True
-
-
-def _read_json(path: Path) -> dict:
-    try:
-        return json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return {}
 
 
 def _render_quarto(stage: Path, out: Path) -> None:
