@@ -1,4 +1,5 @@
-"""Shared fixtures: the report site built once per test session from the small handmade dataset."""
+"""Shared fixtures: the report sites built once per test session, from the small handmade
+dataset and from the embedded example, and the browser."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ import pytest
 from playwright.sync_api import Browser, sync_playwright
 
 SMALL_DATASET = Path(__file__).resolve().parent / "fixtures" / "small"
+EXAMPLE_DATASET = Path(__file__).resolve().parents[1] / "data" / "example"
 
 # Debian's Chromium, driven by Playwright (never a downloaded browser).
 CHROMIUM = "/usr/bin/chromium"
@@ -55,18 +57,9 @@ class SmallBuild:
     log: str  # stdout and stderr of the build
 
 
-@pytest.fixture(scope="session")
-def small_build(tmp_path_factory: pytest.TempPathFactory) -> SmallBuild:
-    """Build the small dataset's site once, with the CLI in a subprocess and the built-in
-    renderer, into temporary folders. Every count of the small dataset is below the default
-    suppression threshold, so this build publishes them unprotected (threshold 0, an internal
-    build) to let the tests read the hand-worked numbers; the protected pages are checked in
-    tests/test_build.py."""
-    root = tmp_path_factory.mktemp("small_site")
-    matrix = root / "site.yml"
-    matrix.write_text(SMALL_MATRIX, encoding="utf-8")
-    disclosure = root / "disclosure.yml"
-    disclosure.write_text("threshold: 0\n", encoding="utf-8")
+def build_site_once(root: Path, data: Path, *options: str) -> tuple[Path, Path, str]:
+    """``finsam build`` of ``data`` into ``root`` with the CLI in a subprocess and the built-in
+    renderer; returns the site, the build folder and the build's output."""
     site, build_dir = root / "site", root / "build"
     command = [
         sys.executable,
@@ -74,25 +67,48 @@ def small_build(tmp_path_factory: pytest.TempPathFactory) -> SmallBuild:
         "finsam.cli",
         "build",
         "--data",
-        str(SMALL_DATASET),
+        str(data),
         "--out",
         str(site),
         "--build-dir",
         str(build_dir),
-        "--params",
-        str(matrix),
         "--renderer",
         "builtin",
-        "--disclosure",
-        str(disclosure),
+        *options,
     ]
     done = subprocess.run(
-        command, cwd=root, capture_output=True, text=True, timeout=600, check=False
+        command, cwd=root, capture_output=True, text=True, timeout=900, check=False
     )
     log = f"$ {' '.join(command)}\n--- stdout\n{done.stdout}\n--- stderr\n{done.stderr}"
     assert done.returncode == 0, f"finsam build failed (exit {done.returncode})\n{log}"
     assert (site / "index.html").is_file(), f"no index.html in {site}\n{log}"
+    return site, build_dir, log
+
+
+@pytest.fixture(scope="session")
+def small_build(tmp_path_factory: pytest.TempPathFactory) -> SmallBuild:
+    """Build the small dataset's site once. Every count of the small dataset is below the
+    default suppression threshold, so this build publishes them unprotected (threshold 0, an
+    internal build) to let the tests read the hand-worked numbers; the protected pages are
+    checked in tests/test_build.py and on the example site."""
+    root = tmp_path_factory.mktemp("small_site")
+    matrix = root / "site.yml"
+    matrix.write_text(SMALL_MATRIX, encoding="utf-8")
+    disclosure = root / "disclosure.yml"
+    disclosure.write_text("threshold: 0\n", encoding="utf-8")
+    site, build_dir, log = build_site_once(
+        root, SMALL_DATASET, "--params", str(matrix), "--disclosure", str(disclosure)
+    )
     return SmallBuild(SMALL_DATASET, site, build_dir, log)
+
+
+@pytest.fixture(scope="session")
+def example_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The site of the embedded example as ``make site`` builds it (run matrix
+    ``params/site.yml``, threshold 4): every kind of page, four years, protected."""
+    root = tmp_path_factory.mktemp("example_site")
+    site, _, _ = build_site_once(root, EXAMPLE_DATASET, "-j", "2")
+    return site
 
 
 @pytest.fixture(scope="session")

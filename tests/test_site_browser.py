@@ -78,10 +78,18 @@ def kmt(kvinnor: int, man: int, totalt: int) -> dict[str, str]:
     return {"Kvinnor": str(kvinnor), "Män": str(man), "Totalt": str(totalt)}
 
 
-def year_section(page: Page, year: int):
-    """The part of the index under the heading of ``year``."""
-    heading = page.get_by_role("heading", level=2, name=str(year), exact=True)
-    return page.locator("section", has=heading)
+def level_section(page: Page, heading: str):
+    """The part of a list page under the level-2 heading ``heading``."""
+    title = page.get_by_role("heading", level=2, name=heading, exact=True)
+    return page.locator("section", has=title)
+
+
+def open_year(page: Page, site: Path, year: int) -> None:
+    """From the start page to the list page of ``year``."""
+    page.goto(file_url(site, INDEX))
+    page.get_by_role("link", name=str(year), exact=True).first.click()
+    expect(page).to_have_url(re.compile(rf"/ar/{year}\.html$"))
+    expect(page.get_by_role("heading", level=1)).to_have_text(f"Rapporter {year}")
 
 
 # --- 1. navigation -------------------------------------------------------------------------------
@@ -92,8 +100,8 @@ def test_reader_navigates_from_index_to_forbund_and_kommun(page: Page, small_sit
     expect(page.get_by_role("heading", level=1)).to_have_text(
         "Uppföljning av samordningsförbundens insatser"
     )
-
-    year_section(page, 2022).get_by_role("link", name=FORBUND, exact=True).click()
+    open_year(page, small_site, 2022)
+    level_section(page, "Förbund").get_by_role("link", name=FORBUND, exact=True).click()
     expect(page).to_have_url(re.compile(re.escape(FORBUND_PAGE) + "$"))
     expect(page.get_by_role("heading", level=1)).to_have_text(f"{FORBUND} 2022")
     expect(page).to_have_title(re.compile(rf"^{FORBUND} 2022"))
@@ -108,8 +116,10 @@ def test_reader_navigates_from_index_to_forbund_and_kommun(page: Page, small_sit
     }
 
     page.go_back()
-    expect(page).to_have_url(re.compile(r"/index\.html$"))
-    year_section(page, 2022).get_by_role("link", name="Mölndal", exact=True).click()
+    expect(page).to_have_url(re.compile(r"/ar/2022\.html$"))
+    kommuner = level_section(page, "Kommuner")
+    expect(kommuner.get_by_role("heading", level=3)).to_have_text([FORBUND])
+    kommuner.get_by_role("link", name="Mölndal", exact=True).click()
     expect(page).to_have_url(re.compile(re.escape(MOLNDAL_PAGE) + "$"))
     expect(page.get_by_role("heading", level=1)).to_have_text("Mölndal 2022")
     # Kommun pages publish totals only (no split by gender).
@@ -135,7 +145,7 @@ def test_pages_request_nothing_but_local_files(page: Page, small_site: Path):
     # The recording works: the pages' own files, style sheet and charts were seen.
     assert any(u.endswith(FORBUND_PAGE) for u in requested), requested
     assert any(u.endswith("/styles.css") for u in requested), requested
-    assert any(re.search(r"_files/figure-\d+\.svg$", u) for u in requested), requested
+    assert any(re.search(r"-figurer/[0-9a-f]{16}\.svg$", u) for u in requested), requested
 
 
 # --- 3. synthetic notice -------------------------------------------------------------------------
@@ -228,7 +238,9 @@ def test_every_link_on_index_resolves(page: Page, small_site: Path):
     targets = {
         t.relative_to(small_site.resolve()).as_posix() for t in check_links(page, small_site, INDEX)
     }
-    assert {INDEX, "index.pdf", "metod.html", *REPORT_PAGES} <= targets, targets
+    lists = {"ar/2022.html", "forbund.html", "kommuner.html", "sok.html"}
+    assert {INDEX, "index.pdf", "metod.html", "tillganglighet.html", *lists} <= targets, targets
+    assert FORBUND_PAGE in targets  # the key figures of the newest year link the förbund
 
 
 @pytest.mark.parametrize("rel", ["metod.html", *REPORT_PAGES])
@@ -369,6 +381,20 @@ def png_text(data: bytes) -> str:
     return "\n".join(texts)
 
 
+def workbook_text(path: Path) -> str:
+    """Every sheet name and cell value of a workbook, one cell per line."""
+    from openpyxl import load_workbook
+
+    workbook = load_workbook(path, read_only=True)
+    lines = []
+    for sheet in workbook.worksheets:
+        lines.append(sheet.title)
+        for row in sheet.iter_rows(values_only=True):
+            lines += [str(value) for value in row if value is not None]
+    workbook.close()
+    return "\n".join(lines)
+
+
 def file_text(path: Path) -> str:
     """What a file says: the text of a PDF (and its metadata), the text chunks of a PNG, any
     other file as UTF-8 text (an unexpected binary file fails)."""
@@ -377,6 +403,8 @@ def file_text(path: Path) -> str:
             ["pdfinfo", "-enc", "UTF-8", str(path)], capture_output=True, text=True, check=True
         ).stdout
         return pdf_text(path) + "\n" + info
+    if path.suffix == ".xlsx":
+        return workbook_text(path)
     data = path.read_bytes()
     if path.suffix == ".png":
         return png_text(data)
@@ -460,7 +488,8 @@ def test_privacy_scanner_finds_what_it_looks_for(small_build, tmp_path: Path):
 def test_site_contains_no_personal_data(small_site: Path):
     files = sorted(p for p in small_site.rglob("*") if p.is_file())
     suffixes = {p.suffix for p in files}
-    assert {".html", ".pdf", ".png", ".css"} <= suffixes, suffixes  # the walk sees the site
+    # the walk sees the site: pages, PDFs, charts, styles, scripts, downloads
+    assert {".html", ".pdf", ".svg", ".png", ".css", ".js", ".csv", ".xlsx"} <= suffixes, suffixes
     leaks = {}
     for path in files:
         found = find_secrets(file_text(path))
@@ -538,8 +567,8 @@ def test_forbund_page_reports_data_quality(page: Page, small_site: Path):
 
 
 def test_national_page_from_the_index(page: Page, small_site: Path):
-    page.goto(file_url(small_site, INDEX))
-    year_section(page, 2022).get_by_role("link", name="Riket", exact=True).click()
+    open_year(page, small_site, 2022)
+    level_section(page, "Riket").get_by_role("link", name="Riket", exact=True).click()
     expect(page).to_have_url(re.compile(re.escape(RIKET_PAGE) + "$"))
     expect(page.get_by_role("heading", level=1)).to_have_text("Riket 2022")
     # Seed 003, Tabell 5: work or studies after an ended insats 2021 — 31 %, 36 %, 34 %.

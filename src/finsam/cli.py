@@ -73,7 +73,12 @@ ParamsOption = Annotated[
     ),
 ]
 RendererOption = Annotated[
-    str, typer.Option("--renderer", help="auto (Quarto if on PATH), quarto or builtin.")
+    str,
+    typer.Option(
+        "--renderer",
+        help="builtin (default, fast), quarto (Quarto on PATH; much slower) or auto "
+        "(Quarto if on PATH).",
+    ),
 ]
 
 
@@ -205,7 +210,7 @@ def build(
     build_dir: BuildDirOption = paths.DEFAULT_BUILD_DIR,
     params: Annotated[Path, typer.Option("--params", help="Run matrix (YAML).")] = paths.PARAMS_DIR
     / "site.yml",
-    renderer: RendererOption = "auto",
+    renderer: RendererOption = "builtin",
     jobs: JobsOption = 0,
     disclosure: DisclosureOption = paths.PARAMS_DIR / "disclosure.yml",
     executor: Annotated[
@@ -289,7 +294,7 @@ def run(
         ),
     ] = None,
     build_dir: BuildDirOption = paths.DEFAULT_BUILD_DIR,
-    renderer: RendererOption = "auto",
+    renderer: RendererOption = "builtin",
     disclosure: DisclosureOption = paths.PARAMS_DIR / "disclosure.yml",
     params: ParamsOption = paths.PARAMS_DIR / "site.yml",
 ):
@@ -319,7 +324,9 @@ def run(
     forbund = "" if kind == "riket" else forbund or _forbund_for(store, code)
     if code is not None:
         member_code(store, forbund, code)
-    one = Run(kind, year, forbund, code, kommun_name(code) if code else None, period_end)
+    series = tuple(store.reporting_years()) if kind in ("forbund", "kommun") else ()
+    name = kommun_name(code) if code else None
+    one = Run(kind, year, forbund, code, name, period_end, series=series)
     _warn_if_unprotected(disclosure)
     site_runs = plan_runs(read_matrix(params), store, source=str(params), reported_only=True)
     folder = one.page.replace("/", "-")

@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from finsam import __version__
 from finsam.errors import FinsamError
 from finsam.inputs import dataset as dataset_module
 from finsam.inputs.contract import TABLES
@@ -23,7 +24,7 @@ from finsam.inputs.store import STORE_FILE, STORES_DIR, Store, ingest
 from finsam.paths import REFERENCE_DIR
 from finsam.pipeline.buildlock import exclusive_build
 from finsam.pipeline.dependencies import PageInputs
-from finsam.pipeline.execute import RunResult, execute_runs, source_fingerprint
+from finsam.pipeline.execute import RunResult, code_revision, execute_runs, source_fingerprint
 from finsam.pipeline.matrix import Run, plan_runs, read_matrix
 from finsam.pipeline.progress import BuildProgress
 from finsam.pipeline.render import render_site
@@ -114,7 +115,7 @@ def build_site(
     out: Path,
     build_dir: Path,
     params: Path,
-    renderer: str = "auto",
+    renderer: str = "builtin",
     jobs: int | None = None,
     progress: BuildProgress | None = None,
     disclosure: Path = DISCLOSURE_PARAMS,
@@ -128,7 +129,16 @@ def build_site(
     if not runs:
         raise FinsamError(f"{params}: the run matrix selects no pages")
     result = build_pages(
-        store, runs, out, build_dir, renderer, jobs, progress, disclosure, scheduler=scheduler
+        store,
+        runs,
+        out,
+        build_dir,
+        renderer,
+        jobs,
+        progress,
+        disclosure,
+        scheduler=scheduler,
+        params_source=str(params),
     )
     publish_default_store(store, build_dir)
     return result
@@ -139,13 +149,14 @@ def build_pages(
     runs: list[Run],
     out: Path,
     build_dir: Path,
-    renderer: str = "auto",
+    renderer: str = "builtin",
     jobs: int | None = None,
     progress: BuildProgress | None = None,
     disclosure: Path = DISCLOSURE_PARAMS,
     protect_with: Sequence[Run] = (),
     stage_dir: Path | None = None,
     scheduler: str | None = None,
+    params_source: str = "",
 ) -> BuildResult:
     """Protect ``runs`` together with ``protect_with`` (more pages of the same site), audit the
     protection, then execute ``runs`` against an ingested ``store`` and render them as the site
@@ -180,7 +191,13 @@ def build_pages(
                 raise PagesFailed(results)
             progress.phase("rendering the site")
             stage = stage_dir or Path(build_dir) / "site"
-            digest = stage_site(results, meta, stage)
+            provenance = {
+                "finsam_version": __version__,
+                "revision": code_revision(),
+                "params": params_source,
+                "threshold": threshold,
+            }
+            digest = stage_site(results, meta, stage, provenance)
             engine, rendered = render_site(
                 stage,
                 out,

@@ -10,11 +10,13 @@ source. Outputs are written once, to a temporary file moved into place.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import multiprocessing
 import os
 import signal
+import subprocess
 import sys
 import tempfile
 from collections.abc import Callable, Iterable, Mapping
@@ -53,6 +55,24 @@ def ensure_kernel() -> None:
     from ipykernel.kernelspec import install
 
     install(kernel_name=KERNEL_NAME, display_name="Python (finsam)", prefix=sys.prefix)
+
+
+@functools.cache
+def code_revision() -> str | None:
+    """The git commit of the project's checkout (``abc1234``, ``-modified`` when it has
+    uncommitted changes), or ``None`` outside a git checkout: the provenance of a page."""
+    try:
+        done = subprocess.run(
+            ["git", "describe", "--always", "--dirty=-modified", "--abbrev=12"],
+            cwd=PACKAGE_DIR,
+            capture_output=True,
+            text=True,
+            timeout=10,
+            check=True,
+        )
+    except (OSError, subprocess.SubprocessError):
+        return None
+    return done.stdout.strip() or None
 
 
 def source_fingerprint() -> str:
@@ -145,6 +165,7 @@ def execute_run(
         "cache_key": key,
         "run": dict(run.__dict__),
         "finsam_version": __version__,
+        "revision": code_revision(),
     }
     try:
         pm.execute_notebook(

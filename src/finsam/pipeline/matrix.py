@@ -48,6 +48,7 @@ class Run:
     period_end: str | None = None
     threshold: int | None = None  # suppression threshold; None: params/disclosure.yml
     protection: str | None = None  # mask file of the site-wide protection; None: page alone
+    series: tuple[int, ...] = ()  # years of the page's key figures over time (förbund, kommun)
 
     @property
     def name(self) -> str:
@@ -82,13 +83,16 @@ class Run:
 
     @property
     def protection_keys(self) -> tuple[PageKey, ...]:
-        """The pages whose counts this page shows: its own; a goal follow-up also shows the
-        participants per insats of the förbund page, and its flows are linked to that page's."""
+        """The pages whose counts this page shows: its own and, in its key figures over time,
+        the pages of the same förbund or kommun of the years in ``series``; a goal follow-up
+        also shows the participants per insats of the förbund page, and its flows are linked to
+        that page's."""
         if not self.protected:
             return ()
         if self.kind == "mal":
             return (replace(self.key, level="forbund"), self.key)
-        return (self.key,)
+        years = (replace(self.key, year=year, period_end="") for year in self.series)
+        return tuple(dict.fromkeys((self.key, *years)))
 
     @property
     def title(self) -> str:
@@ -118,6 +122,8 @@ class Run:
             params["forbund"] = self.forbund
         if self.kind == "kommun":
             params["kommun"] = self.kommun
+        if self.kind in ("forbund", "kommun"):
+            params["years_over_time"] = list(self.series)
         return params
 
 
@@ -171,9 +177,12 @@ def plan_runs(
             )
         except FinsamError as error:
             raise FinsamError(f"{source}: {error}") from None
+        series = tuple(store.reporting_years())
         for year in years:
-            runs.append(Run("forbund", year, forbund))
-            runs += [Run("kommun", year, forbund, code, names[code]) for code in codes]
+            runs.append(Run("forbund", year, forbund, series=series))
+            runs += [
+                Run("kommun", year, forbund, code, names[code], series=series) for code in codes
+            ]
         stated = statement_years(finances, forbund)
         runs += [Run("ekonomi", year, forbund) for year in years if year in stated]
         with_goals = goal_years(goals, forbund)

@@ -18,6 +18,7 @@ from finsam.inputs.store import open_store
 from finsam.report import svg_charts
 from finsam.report.finance_report import FinancePage, amount_text, budget_table
 from finsam.report.goal_report import GoalPage
+from finsam.report.over_time import KEY_FIGURES, key_figures_over_time
 from finsam.report.pages import ReportPage
 from finsam.report.present import (
     SYNTHETIC_NOTICE,
@@ -126,9 +127,52 @@ def chart(
     if note:
         markdown_legend(note)
         return
+    _svg_chart(data, labels, title, horizontal=horizontal)
+
+
+def _svg_chart(
+    data: pd.DataFrame, labels: dict[str, str], title: str, horizontal: bool = False
+) -> None:
+    """Grouped bars of a protected tidy table as SVG, its alt text stating the totals."""
     description = alt_text(data, labels, title)
     svg = svg_charts.grouped_bars(data, labels, title, description, horizontal=horizontal)
     display({"image/svg+xml": svg}, raw=True, metadata={"image/svg+xml": {"alt": description}})
+
+
+def over_time(
+    page: ReportPage, store_path: str, years: list[int] | None, protection: str | None
+) -> None:
+    """The page's key figures for each of ``years`` (default: every year of the data) as a
+    table, protected like the years' own pages
+    (:func:`finsam.report.over_time.key_figures_over_time`), and the participants per year as
+    a chart."""
+    pop = page.population
+    name = pop.kommuner[0] if pop.level == "kommun" else pop.name
+    figures = key_figures_over_time(store_path, pop.level, name, years, page.threshold, protection)
+    shown = pd.DataFrame({"År": figures["ar"].astype(str)})
+    for column, _, _, value in KEY_FIGURES:
+        hidden = figures[f"{column}_undertryckt"]
+        shown[column if value == "antal" else f"{column} (andel av avslutade)"] = [
+            count_text(v) if value == "antal" else share_text(v, h)
+            for v, h in zip(figures[column], hidden, strict=True)
+        ]
+    caption = f"Nyckeltal per år, {page.population.label}"
+    labelled_table(shown, caption, "nyckeltal")
+    if figures[[f"{c}_undertryckt" for c, *_ in KEY_FIGURES]].any().any():
+        markdown_legend(legend(page.threshold))
+    tidy = pd.DataFrame(
+        {
+            "kategori": figures["ar"].astype(str),
+            "kon": "totalt",
+            "antal": figures["Deltagare"],
+            "undertryckt": figures["Deltagare_undertryckt"],
+        }
+    )
+    title = f"Deltagare per år, {page.population.label}"
+    if nothing_to_draw(tidy, title):
+        return
+    labels = dict(zip(tidy["kategori"], tidy["kategori"], strict=True))
+    _svg_chart(tidy, labels, title)
 
 
 def nothing_to_draw(data: pd.DataFrame, title: str) -> str | None:

@@ -1,4 +1,9 @@
-"""Rendering a staged Quarto project into the site: Quarto when installed, else built in.
+"""Rendering a staged Quarto project into the site: built in by default, Quarto on request.
+
+The built-in renderer is the default because it is fast: it renders the 35 pages of the embedded
+example in about 30 s, where Quarto 1.11 took 15 min 19 s for 30 pages of the same project
+(hours for a national site). ``--renderer quarto`` renders the same stage with ``quarto
+render``; ``auto`` takes Quarto when it is on ``PATH``.
 
 Both write into a temporary folder beside the target, which then replaces the target, so an
 interrupted render leaves the previous site as it was. A site whose stage did not change since
@@ -26,7 +31,7 @@ def quarto_available() -> bool:
     return shutil.which("quarto") is not None
 
 
-def choose_engine(engine: Engine = "auto") -> str:
+def choose_engine(engine: Engine = "builtin") -> str:
     if engine == "auto":
         return "quarto" if quarto_available() else "builtin"
     if engine == "quarto" and not quarto_available():
@@ -37,7 +42,7 @@ def choose_engine(engine: Engine = "auto") -> str:
 def render_site(
     stage: Path,
     out: Path,
-    engine: Engine = "auto",
+    engine: Engine = "builtin",
     jobs: int | None = None,
     *,
     cache: Path | None = None,

@@ -4,13 +4,12 @@ and Jinja2, offline.
 For every page of a staged Quarto project (``*.qmd`` and executed ``*.ipynb``) it writes
 ``<page>.html`` in the site layout and ``<page>.pdf``, both from one run of pandoc (its HTML and
 Typst writers) and the ``typst`` compiler. Notebook code is never shown: only markdown cells and
-display outputs (HTML tables, SVG and PNG charts with their alt text, Markdown text). Title,
+Markdown outputs (staging turns tables and charts into Markdown). Title,
 navigation, footer, language and paper size come from ``_quarto.yml``.
 """
 
 from __future__ import annotations
 
-import base64
 import hashlib
 import html
 import json
@@ -30,7 +29,6 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 
 from finsam.errors import FinsamError
 from finsam.pipeline.execute import WORKER_CONTEXT, worker_setup
-from finsam.pipeline.site import raw_html_block
 
 SVG = "image/svg+xml"
 IMAGE_TYPES = {SVG: "svg", "image/png": "png"}  # chart outputs and their files' suffix
@@ -40,13 +38,12 @@ FRONT_MATTER = re.compile(r"\A---\s*\n(.*?)\n---\s*\n?", re.S)
 
 @dataclass
 class Page:
-    """A page converted to pandoc Markdown, with its metadata and the images it refers to."""
+    """A page converted to pandoc Markdown, with its metadata."""
 
     source: Path
     rel: Path  # path within the site without suffix, e.g. forbund/2022/x
     meta: dict
     markdown: str
-    images: dict[str, bytes]
 
 
 def _split_front_matter(text: str) -> tuple[dict, str]:
@@ -58,15 +55,16 @@ def _split_front_matter(text: str) -> tuple[dict, str]:
 
 def read_qmd(source: Path, rel: Path) -> Page:
     meta, body = _split_front_matter(source.read_text(encoding="utf-8"))
-    return Page(source, rel, meta, body, {})
+    return Page(source, rel, meta, body)
 
 
 def read_notebook(source: Path, rel: Path) -> Page:
-    """Markdown cells and display outputs of an executed notebook, in order; no code."""
+    """Markdown cells and Markdown outputs of a staged notebook, in order; no code. (Staging
+    turns every table and chart output into Markdown, see
+    :mod:`finsam.pipeline.staged_page`.)"""
     nb = nbformat.read(source, as_version=4)
     meta: dict = {}
     parts: list[str] = []
-    images: dict[str, bytes] = {}
     for cell in nb.cells:
         if cell.cell_type == "raw" and not meta:
             meta, rest = _split_front_matter(cell.source)
@@ -80,33 +78,13 @@ def read_notebook(source: Path, rel: Path) -> Page:
                 if output.output_type not in ("display_data", "execute_result"):
                     continue  # streams (log lines, warnings) are not page content
                 data = output.get("data", {})
-                image = next((m for m in IMAGE_TYPES if m in data), None)
-                if image:
-                    name = f"{rel.name}_files/figure-{len(images) + 1}.{IMAGE_TYPES[image]}"
-                    content = data[image]
-                    images[name] = (
-                        content.encode("utf-8") if image == SVG else base64.b64decode(content)
-                    )
-                    alt = (
-                        output.get("metadata", {}).get(image, {}).get("alt")
-                        or output.get("metadata", {}).get("alt")
-                        or "Diagram"
-                    )
-                    parts.append(
-                        raw_html_block(
-                            f'<p class="finsam-figure"><img src="{name}" '
-                            f'alt="{html.escape(alt)}"></p>'
-                        )
-                    )
-                elif "text/html" in data:
-                    parts.append(raw_html_block(data["text/html"]))
-                elif "text/markdown" in data:
+                if "text/markdown" in data:
                     parts.append(data["text/markdown"])
-    return Page(source, rel, meta, "\n\n".join(parts), images)
+    return Page(source, rel, meta, "\n\n".join(parts))
 
 
 def _nav_href(href: str) -> str:
-    return re.sub(r"\.(qmd|ipynb)$", ".html", href)
+    return re.sub(r"\.(qmd|ipynb)(?=$|#)", ".html", href)
 
 
 @cache
@@ -149,9 +127,14 @@ def render_builtin(
         and not any(part.startswith(("_", ".")) for part in p.relative_to(stage).parts)
     )
     out.mkdir(parents=True, exist_ok=True)
-    for asset in stage.iterdir():
-        if asset.is_file() and asset.suffix in (".css", ".png", ".svg", ".js"):
-            shutil.copy2(asset, out / asset.name)
+    for resource in stage.rglob("*"):
+        rel = resource.relative_to(stage)
+        if (
+            resource.is_file()
+            and resource.suffix not in (".qmd", ".ipynb", ".yml", ".json")
+            and not any(part.startswith(("_", ".")) for part in rel.parts)
+        ):
+            _link(resource, out / rel)  # charts, downloads, styles, scripts
     if cache is None:
         targets = {source: out for source in sources}
     else:
@@ -199,12 +182,16 @@ def _link_tree(source: Path, target: Path) -> None:
     the two are on different file systems)."""
     for file in source.rglob("*"):
         if file.is_file():
-            destination = target / file.relative_to(source)
-            destination.parent.mkdir(parents=True, exist_ok=True)
-            try:
-                os.link(file, destination)
-            except OSError:
-                shutil.copy2(file, destination)
+            _link(file, target / file.relative_to(source))
+
+
+def _link(file: Path, destination: Path) -> None:
+    """Hard-link ``file`` at ``destination`` (a copy across file systems)."""
+    destination.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        os.link(file, destination)
+    except OSError:
+        shutil.copy2(file, destination)
 
 
 @cache
@@ -223,9 +210,6 @@ def _write_page(
 ) -> Path:
     target_dir = out / page.rel.parent
     target_dir.mkdir(parents=True, exist_ok=True)
-    for name, data in page.images.items():
-        (target_dir / name).parent.mkdir(parents=True, exist_ok=True)
-        (target_dir / name).write_bytes(data)
     title = str(page.meta.get("title", page.rel.name))
     body, typst_source = _convert(page, title, typst_format, lang)
     root = "../" * len(page.rel.parent.parts)
@@ -251,13 +235,31 @@ def _write_page(
             for item in (website.get("navbar") or {}).get("left", [])
         ],
         css=[root + css for css in _as_list(html_format.get("css"))],
-        footer=(website.get("page-footer") or {}).get("center", ""),
+        footer=_footer(website.get("page-footer") or {}, root),
         pdf=f"{page.rel.name}.pdf",
     )
     target = out / f"{page.rel}.html"
     target.write_text(page_html, encoding="utf-8")
-    _write_pdf(page, typst_source, target_dir)
+    _write_pdf(page, typst_source, target_dir / f"{page.rel.name}.pdf")
     return target
+
+
+def _footer(footer: dict | str, root: str) -> dict[str, list[dict]]:
+    """Quarto's ``page-footer`` (a text, or ``left``/``center``/``right`` each a text or a list
+    of navigation items) as the template's parts: per side a list of {text, href}."""
+    if isinstance(footer, str):
+        footer = {"center": footer}
+    parts = {}
+    for side in ("left", "center", "right"):
+        items = footer.get(side)
+        if isinstance(items, str):
+            parts[side] = [{"text": items, "href": None}]
+        elif items:
+            parts[side] = [
+                {"text": item.get("text", item["href"]), "href": root + _nav_href(item["href"])}
+                for item in items
+            ]
+    return parts
 
 
 def _as_list(value) -> list:
@@ -282,12 +284,13 @@ def _convert(page: Page, title: str, typst_format: dict, lang: str) -> tuple[str
     return both["html"], both["typst"]
 
 
-def _write_pdf(page: Page, source: str, target_dir: Path) -> Path:
-    typ = target_dir / f".{page.rel.name}.typ"
-    pdf = target_dir / f"{page.rel.name}.pdf"
+def _write_pdf(page: Page, source: str, pdf: Path) -> Path:
+    """Compile the page's Typst source beside its staged source, where the charts it shows
+    are, into ``pdf``."""
+    typ = page.source.with_name(f".{page.rel.name}.{os.getpid()}.typ")
     typ.write_text(source, encoding="utf-8")
     try:
-        typst.compile(str(typ), output=str(pdf), root=str(target_dir))
+        typst.compile(str(typ), output=str(pdf), root=str(typ.parent))
     except Exception as error:  # typst raises its own error type with the compiler's message
         raise FinsamError(f"PDF of {page.rel}: typst failed: {error}") from None
     finally:

@@ -247,8 +247,11 @@ class ProtectedPage:
     quality: pd.DataFrame | None
 
 
-def protected_page(pop: Population, key: PageKey, mask: pd.DataFrame) -> ProtectedPage:
-    """Apply a page's hidden flags (from :func:`read_mask` or :func:`page_mask`) to its tables."""
+def protected_page(
+    pop: Population, key: PageKey, mask: pd.DataFrame, tables: Sequence[str] | None = None
+) -> ProtectedPage:
+    """Apply a page's hidden flags (from :func:`read_mask` or :func:`page_mask`) to its tables
+    (or only to ``tables``, without the data-quality facts)."""
     flags = {
         (t, k, s, g): h
         for t, k, s, g, h in zip(
@@ -276,19 +279,25 @@ def protected_page(pop: Population, key: PageKey, mask: pd.DataFrame) -> Protect
                 f"the protection does not cover cell {missing} of page {key.id}; rebuild"
             ) from None
 
-    tables = {}
-    for table_id in PAGE_TABLES[key.level]:
+    published = {}
+    for table_id in PAGE_TABLES[key.level] if tables is None else tables:
         spec = BY_ID[table_id]
         layout = published_layout(spec, pop)
-        tables[table_id] = apply_hidden(layout, spec, hidden_of(table_id, layout, spec.second))
+        published[table_id] = apply_hidden(layout, spec, hidden_of(table_id, layout, spec.second))
     facts = quality = None
-    if key.level == "forbund":
+    if key.level == "forbund" and tables is None:
         facts = quality_facts(pop)
         layout = quality_table(facts)
         quality = hide(layout, hidden_of(QUALITY_TABLE, layout, None))
-    return ProtectedPage(tables, facts, quality)
+    return ProtectedPage(published, facts, quality)
 
 
 def page_mask(store: Store, key: PageKey, threshold: int) -> pd.DataFrame:
     """The mask of a page protected on its own (for a page run outside a site build)."""
     return mask_frame(protect_pages(store, [key], threshold))
+
+
+def pages_masks(store: Store, keys: Sequence[PageKey], threshold: int) -> dict[str, pd.DataFrame]:
+    """The masks of pages protected together (outside a site build), by page id."""
+    frame = mask_frame(protect_pages(store, keys, threshold))
+    return {page: rows for page, rows in frame.groupby("page", sort=False)}
