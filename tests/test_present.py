@@ -60,9 +60,12 @@ def referral_table(hidden: set[tuple[str, str]]):
 
 def test_protected_table_html_shows_dots_shares_and_total_row():
     hidden = {("b", "kvinna"), ("b", "man"), ("a", "man"), ("a", "kvinna")}
-    html = protected_html(
+    styled = protected_html(
         referral_table(hidden), {"a": "A & B", "b": "Beta"}, "Tabell <1>", "Grupp", "t1"
     )
+    # Number cells are right-aligned also where only the HTML is read (pandoc, for the PDF).
+    assert styled.count('class="num" style="text-align: right"') == 3 * 6 + 6
+    html = styled.replace(' style="text-align: right"', "")
     assert '<table class="finsam-table" id="t1">' in html
     assert "<caption>Tabell &lt;1&gt;</caption>" in html
     assert '<th scope="col" class="num">Andel kvinnor</th>' in html
@@ -84,7 +87,7 @@ def test_protected_table_html_shows_dots_shares_and_total_row():
 def test_protected_table_without_suppression():
     html = protected_html(
         referral_table(set()), {"a": "A", "b": "B"}, "T", "Grupp", "t2", shares=False
-    )
+    ).replace(' style="text-align: right"', "")
     assert (
         '<tr><th scope="row">B</th><td class="num">2</td><td class="num">40</td>'
         '<td class="num">42</td></tr>'

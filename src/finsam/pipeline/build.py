@@ -21,7 +21,7 @@ from finsam.inputs.contract import TABLES
 from finsam.inputs.rawdata import dataset_fingerprint
 from finsam.inputs.reference import slugify
 from finsam.inputs.store import STORE_FILE, STORES_DIR, Store, ingest
-from finsam.paths import REFERENCE_DIR
+from finsam.paths import PROJECT_ROOT, REFERENCE_DIR
 from finsam.pipeline.buildlock import exclusive_build
 from finsam.pipeline.dependencies import PageInputs
 from finsam.pipeline.execute import RunResult, code_revision, execute_runs, source_fingerprint
@@ -64,6 +64,15 @@ class BuildResult:
     @property
     def executed(self) -> int:
         return sum(r.executed for r in self.results)
+
+
+def project_relative(path: Path) -> str:
+    """``path`` as the build's provenance states it: relative to the project when inside it
+    (``params/site.yml``), else as given."""
+    resolved = Path(path).resolve()
+    if resolved.is_relative_to(PROJECT_ROOT):
+        return resolved.relative_to(PROJECT_ROOT).as_posix()
+    return str(path)
 
 
 def reference_fingerprint(reference_dir: Path = REFERENCE_DIR) -> str:
@@ -138,7 +147,7 @@ def build_site(
         progress,
         disclosure,
         scheduler=scheduler,
-        params_source=str(params),
+        params_source=project_relative(params),
     )
     publish_default_store(store, build_dir)
     return result

@@ -26,7 +26,7 @@ from finsam.pipeline.execute import RunResult, recorded_key
 from finsam.pipeline.matrix import KINDS, Run
 from finsam.pipeline.search import INDEX_FILE, SearchEntry, markdown_headings, search_index
 from finsam.pipeline.staged_page import raw_html_block
-from finsam.report.present import SYNTHETIC_NOTICE, frame_html
+from finsam.report.present import SYNTHETIC_NOTICE, frame_html, markdown_escape
 
 STAGE_MANIFEST = ".finsam-stage.json"  # page → what was staged for it (see stage_site)
 INDEX_TITLE = "Uppföljning av samordningsförbundens insatser"
@@ -176,6 +176,13 @@ def _about_rows(run: Run, nb, meta: dict) -> list[tuple[str, str]]:
     return rows
 
 
+def typst_page_title(text: str) -> str:
+    """A raw Typst block naming the page for the header of every PDF page (``_quarto.yml``,
+    ``format.typst.include-in-header``); web pages leave it out."""
+    quoted = text.replace("\\", "\\\\").replace('"', '\\"')
+    return f'\n```{{=typst}}\n#metadata("{quoted}") <finsam-page-title>\n```\n'
+
+
 def stage_page(result: RunResult, stage: Path, navigation: str, meta: dict) -> dict:
     """Stage one executed notebook (see :mod:`finsam.pipeline.staged_page`) with its navigation
     block; returns what the manifest keeps of it: the files written beside it, its headings
@@ -200,6 +207,7 @@ def stage_page(result: RunResult, stage: Path, navigation: str, meta: dict) -> d
         1,
         nbformat.v4.new_markdown_cell(
             raw_html_block(navigation.replace("{workbook}", workbook or ""))
+            + typst_page_title(f"{run.title} · {run.subtitle}")
         ),
     )
     nb.cells.append(nbformat.v4.new_markdown_cell(_provenance_markdown(nb, run, meta)))
@@ -361,11 +369,12 @@ def accessibility_markdown(params: Path = ACCESSIBILITY_PARAMS) -> str:
 def colophon_markdown(meta: dict, provenance: dict, records: dict[str, dict], n_pages: int) -> str:
     """The colophon appended to the method page: the build's provenance."""
     computed = max((r.get("computed") or "" for r in records.values()), default="")
+    described = meta.get("description") or "Uppgifter ur SUS enligt datakontraktet"
     rows = [
-        ("Uppgifter", meta.get("description") or "Uppgifter ur SUS enligt datakontraktet"),
+        ("Uppgifter", markdown_escape(described)),
         ("Datamängdens kontrollsumma", f"`{meta.get('fingerprint', '')}`"),
         ("Program", f"finsam {provenance.get('finsam_version', '')}"),
-        ("Programversion (git)", provenance.get("revision") or "okänd"),
+        ("Programversion (git)", markdown_escape(provenance.get("revision") or "okänd")),
         (
             "Körparametrar",
             f"`{provenance.get('params', '')}`; skyddströskel {provenance.get('threshold', '')}",

@@ -22,18 +22,17 @@ from __future__ import annotations
 
 import base64
 import hashlib
-import re
 from typing import TYPE_CHECKING
 
 import yaml
 
 from finsam.pipeline.downloads import TABLE_START, ShownTable, table_links
+from finsam.report.present import markdown_escape
 
 if TYPE_CHECKING:
     import nbformat
 
 FIGURE_TYPES = {"image/svg+xml": "svg", "image/png": "png"}  # chart outputs and their suffix
-ASCII_PUNCTUATION = re.compile(r"([!-/:-@\[-`{-~])")
 
 
 def front_matter_cell(title: str, subtitle: str) -> nbformat.NotebookNode:
@@ -46,12 +45,6 @@ def front_matter_cell(title: str, subtitle: str) -> nbformat.NotebookNode:
 def raw_html_block(fragment: str) -> str:
     """An HTML fragment as a raw HTML block of pandoc Markdown."""
     return f"\n```{{=html}}\n{fragment}\n```\n"
-
-
-def markdown_escape(text: str) -> str:
-    """``text`` as literal pandoc Markdown: every ASCII punctuation character escaped, line
-    breaks as spaces."""
-    return ASCII_PUNCTUATION.sub(r"\\\1", " ".join(text.split()))
 
 
 def figure_markdown(path: str, alt: str) -> str:
@@ -90,11 +83,14 @@ def stage_outputs(
                 files[f"{directory}/{rel}"] = raw
                 output["data"] = {"text/markdown": figure_markdown(rel, _alt(output, mime))}
                 output["metadata"] = {}
+            elif "text/markdown" in data:  # a text shown as HTML in JupyterLab
+                output["data"] = {"text/markdown": data["text/markdown"]}
             elif "text/html" in data:
                 fragment = data["text/html"]
+                text = raw_html_block(fragment)
                 if TABLE_START in fragment:
                     links, written = table_links(fragment, name, tables)
-                    fragment += links
+                    text += raw_html_block(links)  # a block of its own: not parsed with the table
                     files.update({f"{directory}/{k}": v for k, v in written.items()})
-                output["data"] = {"text/markdown": raw_html_block(fragment)}
+                output["data"] = {"text/markdown": text}
     return files, tables

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import html
+import re
 from collections.abc import Collection, Mapping
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -85,6 +86,18 @@ def share_text(share: float, suppressed: bool) -> str:
     return swedish_percent(share)
 
 
+# A cell of numbers: right-aligned by the style sheet and, through the inline style that pandoc's
+# HTML reader takes for the column's alignment, in the PDF too (Quarto reads tables the same way).
+NUM = ' class="num" style="text-align: right"'
+ASCII_PUNCTUATION = re.compile(r"([!-/:-@\[-`{-~])")
+
+
+def markdown_escape(text: str) -> str:
+    """``text`` as literal pandoc Markdown: every ASCII punctuation character escaped, line
+    breaks as spaces."""
+    return ASCII_PUNCTUATION.sub(r"\\\1", " ".join(text.split()))
+
+
 def element_id(table_id: str) -> str:
     """A table's id in the page: words joined by ``_``, never ``-``, since Quarto reads an id
     with a hyphen as a cross-reference label of the type before it (``tbl-…``, ``fig-…``) and
@@ -119,9 +132,9 @@ def protected_html(
     }
     head = []
     for g in genders:
-        head.append(f'<th scope="col" class="num">{esc(KON[g])}</th>')
+        head.append(f'<th scope="col"{NUM}>{esc(KON[g])}</th>')
         if shares:
-            head.append(f'<th scope="col" class="num">Andel {esc(KON[g].lower())}</th>')
+            head.append(f'<th scope="col"{NUM}>Andel {esc(KON[g].lower())}</th>')
     rows = []
     for kategori in dict.fromkeys(table["kategori"]):
         is_total = kategori == "totalt"
@@ -129,10 +142,10 @@ def protected_html(
         tds = []
         for g in genders:
             antal, andel, hidden = cells[(kategori, g)]
-            tds.append(f'<td class="num">{count_text(antal)}</td>')
+            tds.append(f"<td{NUM}>{count_text(antal)}</td>")
             if shares:
                 withheld = bool(hidden) or bool(cells.get(("totalt", g), (0, 0, False))[2])
-                tds.append(f'<td class="num">{share_text(andel, withheld)}</td>')
+                tds.append(f"<td{NUM}>{share_text(andel, withheld)}</td>")
         css = ' class="total"' if is_total else ""
         rows.append(f'<tr{css}><th scope="row">{esc(str(label))}</th>{"".join(tds)}</tr>')
     return (
@@ -163,7 +176,7 @@ def frame_html(
     columns = list(frame.columns)
 
     def align(i: int, column: object) -> str:
-        return "" if i == 0 or column in text_columns else ' class="num"'
+        return "" if i == 0 or column in text_columns else NUM
 
     head = "".join(
         f'<th scope="col"{align(i, c)}>{esc(str(c))}</th>' for i, c in enumerate(columns)

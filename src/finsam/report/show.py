@@ -24,6 +24,7 @@ from finsam.report.present import (
     SYNTHETIC_NOTICE,
     count_text,
     frame_html,
+    markdown_escape,
     protected_html,
     share_text,
     swedish_decimal,
@@ -40,18 +41,50 @@ def markdown(text: str) -> None:
     display(Markdown(text))
 
 
+def _block(classes: tuple[str, ...], parts: list[tuple[str, str]], role: str = "") -> None:
+    """A block of text ((lead in bold, text) parts), shown as an HTML ``div`` in JupyterLab and
+    as a Markdown div on the site: every renderer, Quarto's too, carries it into the page and
+    the PDF alike (raw HTML other than tables stays out of PDFs). A part with a lead in bold
+    and no text is a list item's whole text; several parts make a list."""
+
+    def html_part(lead: str, text: str) -> str:
+        strong = f"<strong>{html.escape(lead)}</strong> " if lead else ""
+        return strong + html.escape(text)
+
+    def markdown_part(lead: str, text: str) -> str:
+        strong = f"**{markdown_escape(lead)}** " if lead else ""
+        return strong + markdown_escape(text)
+
+    listed = len(parts) > 1 or classes == ("finsam-quality",)
+    if listed:
+        inner = "<ul>" + "".join(f"<li>{html_part(*p)}</li>" for p in parts) + "</ul>"
+        body = "\n".join(f"- {markdown_part(*p)}" for p in parts)
+    else:
+        inner, body = html_part(*parts[0]), markdown_part(*parts[0])
+    role_html = f' role="{role}"' if role else ""
+    role_md = f' role="{role}"' if role else ""
+    css = " ".join(classes)
+    fence = "{" + " ".join(f".{c}" for c in classes) + role_md + "}"
+    display(
+        {
+            "text/html": f'<div class="{css}"{role_html}>{inner}</div>',
+            "text/markdown": f"::: {fence}\n{body}\n:::\n",
+        },
+        raw=True,
+    )
+
+
 def data_notice(page: ReportPage) -> None:
     """The notices at the top of a page: synthetic data, and data that ends before the period
     does (a partial year)."""
     if page.meta.get("synthetic"):
         head, _, tail = SYNTHETIC_NOTICE.partition("**")[2].partition("**")
-        display(HTML(f'<div class="finsam-notice" role="note"><strong>{head}</strong>{tail}</div>'))
+        _block(("finsam-notice",), [(head, tail.strip())], role="note")
     if page.incomplete_period:
-        display(
-            HTML(
-                '<div class="finsam-notice finsam-incomplete" role="note"><strong>Ofullständig '
-                f"period.</strong> {html.escape(page.incomplete_period)}</div>"
-            )
+        _block(
+            ("finsam-notice", "finsam-incomplete"),
+            [("Ofullständig period.", page.incomplete_period)],
+            role="note",
         )
 
 
@@ -87,18 +120,13 @@ def table(page: ReportPage, table_id: str) -> None:
             caption += f" – {spec.second_labels.get(value, value)}"
             element_id += f"_{value}"
         shares = not part["andel"].isna().all() or (part["undertryckt"].any() and spec.additive)
-        notes = []
-        if spec.mentions:
-            notes.append(MENTIONS_NOTE)
-        if part["undertryckt"].any():
-            notes.append(legend(page.threshold))
-        footer = "".join(f'<p class="finsam-legend">{html.escape(n)}</p>' for n in notes)
         display(
-            HTML(
-                protected_html(part, labels, caption, spec.row_header, element_id, shares=shares)
-                + footer
-            )
+            HTML(protected_html(part, labels, caption, spec.row_header, element_id, shares=shares))
         )
+        if spec.mentions:
+            markdown_legend(MENTIONS_NOTE)
+        if part["undertryckt"].any():
+            markdown_legend(legend(page.threshold))
 
 
 def chart(
@@ -215,14 +243,10 @@ def alt_text(tidy: pd.DataFrame, labels: dict[str, str], title: str) -> str:
 
 def quality(page: ReportPage) -> None:
     """The data-quality findings as a list: each check, agreed or not, with its numbers."""
-    items = []
-    for finding in page.quality:
-        status = "Stämmer" if finding.consistent else "Avvikelse"
-        items.append(
-            f"<li><strong>{html.escape(finding.check)}: {status}.</strong> "
-            f"{html.escape(finding.text)}</li>"
-        )
-    display(HTML(f'<ul class="finsam-quality">{"".join(items)}</ul>'))
+    items = [
+        (f"{f.check}: {'Stämmer' if f.consistent else 'Avvikelse'}.", f.text) for f in page.quality
+    ]
+    _block(("finsam-quality",), items)
 
 
 def _percent(value) -> str:
@@ -271,9 +295,9 @@ def national_series(store_path: str, name: str) -> None:
         formats = {"Deltagare totalt under året": swedish_int}
         fig = _charts().lines_over_time(data, "ar", "deltagare", None, title, "Antal deltagare")
     wide["År"] = wide["År"].astype(str)
-    source = f'<p class="finsam-legend">{html.escape(national.SOURCE)}</p>'
     table_id = f"nationellt-{name.replace('_', '-')}"
-    display(HTML(frame_html(wide, title, table_id, formats) + source))
+    display(HTML(frame_html(wide, title, table_id, formats)))
+    markdown_legend(national.SOURCE)
     _figure(fig, f"Linjediagram: {title}, {int(data['ar'].min())}–{int(data['ar'].max())}.")
 
 
@@ -293,8 +317,8 @@ def compared_with_national(page: ReportPage, store_path: str, table_id: str) -> 
         }
     )
     caption = f"{spec.title} {page.year} jämfört med riket 2021 (andel av alla deltagare)"
-    source = f'<p class="finsam-legend">{html.escape(national.SOURCE)}</p>'
-    display(HTML(frame_html(frame, caption, f"jamforelse_{table_id}") + source))
+    display(HTML(frame_html(frame, caption, f"jamforelse_{table_id}")))
+    markdown_legend(national.SOURCE)
 
 
 def finance_sources(page: FinancePage) -> None:
@@ -334,13 +358,15 @@ def finance_inconsistencies(page: FinancePage) -> None:
     if not found:
         markdown("Årets redovisade uppgifter stämmer med varandra.")
         return
-    items = "".join(
-        f"<li><strong>{html.escape(f.check)}: Avvikelse.</strong> Redovisat "
-        f"{amount_text(f.stated)} {f.unit}, enligt övriga uppgifter {amount_text(f.expected)} "
-        f"{f.unit} (skillnad {amount_text(f.difference)} {f.unit}).</li>"
+    items = [
+        (
+            f"{f.check}: Avvikelse.",
+            f"Redovisat {amount_text(f.stated)} {f.unit}, enligt övriga uppgifter "
+            f"{amount_text(f.expected)} {f.unit} (skillnad {amount_text(f.difference)} {f.unit}).",
+        )
         for f in found
-    )
-    display(HTML(f'<ul class="finsam-quality">{items}</ul>'))
+    ]
+    _block(("finsam-quality",), items)
 
 
 def goal_sources(page: GoalPage) -> None:
@@ -400,8 +426,7 @@ def goal_ratings(page: GoalPage) -> None:
             "och deltagaruppgifterna."
         )
         return
-    items = "".join(f"<li><strong>Avvikelse.</strong> {html.escape(text)}</li>" for text in found)
-    display(HTML(f'<ul class="finsam-quality">{items}</ul>'))
+    _block(("finsam-quality",), [("Avvikelse.", text) for text in found])
 
 
 def goal_chart(page: GoalPage) -> None:
@@ -479,4 +504,4 @@ def budget_chart(numbers: pd.DataFrame, year: int) -> None:
 
 
 def markdown_legend(text: str) -> None:
-    display(HTML(f'<p class="finsam-legend">{html.escape(text)}</p>'))
+    _block(("finsam-legend",), [("", text)])

@@ -278,6 +278,10 @@ def _convert(page: Page, title: str, typst_format: dict, lang: str) -> tuple[str
     ]
     if page.meta.get("subtitle"):
         args.append(f"--metadata=subtitle:{page.meta['subtitle']}")
+    for item in _as_list(typst_format.get("include-in-header")):
+        text = item.get("text") if isinstance(item, dict) else None
+        if text:  # Quarto's `include-in-header: - text: …` (raw Typst)
+            args.append(f"--variable=header-includes:{text}")
     both = json.loads(
         pypandoc.convert_text(page.markdown, str(LUA_WRITER), format="markdown", extra_args=args)
     )
