@@ -84,9 +84,7 @@ def test_overview_soliditet_and_member_split(page: Page):
 
 
 def test_the_reports_inconsistencies_are_pointed_out(page: Page):
-    items = [
-        i.replace("\u00a0", " ") for i in page.locator(".finsam-quality li").all_inner_texts()
-    ]
+    items = [i.replace("\u00a0", " ") for i in page.locator(".finsam-quality li").all_inner_texts()]
     costs = [i for i in items if i.startswith("Driftredovisningens kostnader")]
     # The driftredovisning states 12 333 tkr; the income statement gives 12 396 tkr.
     assert costs and "Redovisat 12 333 tkr, enligt övriga uppgifter 12 396 tkr" in costs[0]
