@@ -324,11 +324,20 @@ def run(
     forbund = "" if kind == "riket" else forbund or _forbund_for(store, code)
     if code is not None:
         member_code(store, forbund, code)
-    series = tuple(store.reporting_years()) if kind in ("forbund", "kommun") else ()
-    name = kommun_name(code) if code else None
-    one = Run(kind, year, forbund, code, name, period_end, series=series)
     _warn_if_unprotected(disclosure)
     site_runs = plan_runs(read_matrix(params), store, source=str(params), reported_only=True)
+    # The key figures over time cover the years of the site the page belongs to.
+    series = tuple(sorted({year, *(r.year for r in site_runs)}))
+    name = kommun_name(code) if code else None
+    one = Run(
+        kind,
+        year,
+        forbund,
+        code,
+        name,
+        period_end,
+        series=series if kind in ("forbund", "kommun") else (),
+    )
     folder = one.page.replace("/", "-")
     result = build_pages(
         store,

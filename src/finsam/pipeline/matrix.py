@@ -48,7 +48,7 @@ class Run:
     period_end: str | None = None
     threshold: int | None = None  # suppression threshold; None: params/disclosure.yml
     protection: str | None = None  # mask file of the site-wide protection; None: page alone
-    series: tuple[int, ...] = ()  # years of the page's key figures over time (förbund, kommun)
+    series: tuple[int, ...] = ()  # years of the page's key figures over time: the site's years
 
     @property
     def name(self) -> str:
@@ -177,7 +177,7 @@ def plan_runs(
             )
         except FinsamError as error:
             raise FinsamError(f"{source}: {error}") from None
-        series = tuple(store.reporting_years())
+        series = tuple(sorted(years))
         for year in years:
             runs.append(Run("forbund", year, forbund, series=series))
             runs += [

@@ -1,9 +1,11 @@
-"""Key figures of a förbund or kommun for every year of the data, protected.
+"""Key figures of a förbund or kommun for every year of its site, protected.
 
-Each year's figures are the cells its own year's page publishes (counts of both genders
-together), hidden exactly where that page hides them: the site-wide protection covers every
-year's page of the population (a page's protection keys include them), so the section adds no
-count that the site does not already publish, and nothing that could be worked out from it.
+The years are the site's (the run matrix's ``years``; ``auto`` is every year of the data), so a
+one-year site shows one year and is protected as before. Each year's figures are the cells its
+own year's page publishes (counts of both genders together), hidden exactly where that page
+hides them: the site-wide protection covers every year's page of the population (a page's
+protection keys include them), so the section adds no count that the site does not already
+publish, and nothing that could be worked out from it.
 
 Counting rules (as on the year's page):
 
