@@ -575,3 +575,12 @@ def test_pdf_tables_right_align_numbers_and_do_not_hyphenate_headers(example_sit
     assert len(rows) >= 4
     ends = {m.end() for line in rows[:4] for m in [re.search(r"^\s*\d{4}\s+\S+", line)]}
     assert len(ends) == 1, rows[:4]
+    # Labels start at the same place (left-aligned): the flow table's rows.
+    labels = ("Samtliga", "Unika", "Nya", "Pågående", "Avslutade", "Anonyma", "Volym")
+    starts = {
+        line.index(label)
+        for line in layout.splitlines()
+        for label in labels
+        if re.match(rf"\s*{label}\s+(\d|\.\.)", line)
+    }
+    assert len(starts) == 1, starts

@@ -89,6 +89,7 @@ def share_text(share: float, suppressed: bool) -> str:
 # A cell of numbers: right-aligned by the style sheet and, through the inline style that pandoc's
 # HTML reader takes for the column's alignment, in the PDF too (Quarto reads tables the same way).
 NUM = ' class="num" style="text-align: right"'
+LABELS = ' style="text-align: left"'  # a column of labels, in the header cell (the PDF's too)
 ASCII_PUNCTUATION = re.compile(r"([!-/:-@\[-`{-~])")
 
 
@@ -151,7 +152,7 @@ def protected_html(
     return (
         f'<table class="finsam-table" id="{esc(element_id(table_id))}">'
         f"<caption>{esc(caption)}</caption>"
-        f'<thead><tr><th scope="col">{esc(row_header)}</th>{"".join(head)}</tr></thead>'
+        f'<thead><tr><th scope="col"{LABELS}>{esc(row_header)}</th>{"".join(head)}</tr></thead>'
         f"<tbody>{''.join(rows)}</tbody></table>"
     )
 
@@ -176,7 +177,7 @@ def frame_html(
     columns = list(frame.columns)
 
     def align(i: int, column: object) -> str:
-        return "" if i == 0 or column in text_columns else NUM
+        return LABELS if i == 0 or column in text_columns else NUM
 
     head = "".join(
         f'<th scope="col"{align(i, c)}>{esc(str(c))}</th>' for i, c in enumerate(columns)
@@ -193,7 +194,7 @@ def frame_html(
             cells.append(
                 f'<th scope="row">{esc(text)}</th>'
                 if i == 0
-                else f"<td{align(i, column)}>{esc(text)}</td>"
+                else f"<td{'' if column in text_columns else NUM}>{esc(text)}</td>"
             )
         total = ' class="total"' if str(record[0]) in TOTAL_ROWS else ""
         rows.append(f"<tr{total}>{''.join(cells)}</tr>")
