@@ -436,7 +436,7 @@ def test_report_pages_state_their_provenance(page: Page, example_site: Path):
 
 def test_accessibility_statement_comes_from_params(page: Page, example_site: Path):
     from finsam.inputs.yamlfile import read_yaml
-    from finsam.pipeline.site import ACCESSIBILITY_PARAMS
+    from finsam.pipeline.site_pages import ACCESSIBILITY_PARAMS
 
     params = read_yaml(ACCESSIBILITY_PARAMS, "accessibility statement")
     page.goto(file_url(example_site, "tillganglighet.html"))

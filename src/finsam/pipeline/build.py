@@ -206,7 +206,7 @@ def build_pages(
                 "params": params_source,
                 "threshold": threshold,
             }
-            digest = stage_site(results, meta, stage, provenance)
+            digest = stage_site(results, meta, stage, provenance, jobs)
             engine, rendered = render_site(
                 stage,
                 out,

@@ -21,7 +21,6 @@ from __future__ import annotations
 import html
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from itertools import groupby
 
 from finsam.pipeline.matrix import KINDS, Run
@@ -59,45 +58,38 @@ def _label(run: Run) -> str:
     return f"{run.name} (t.o.m. {run.period_end})" if run.period_end else run.name
 
 
-@dataclass(frozen=True)
 class SitePages:
-    """Every report page of the site, indexed for the navigation."""
+    """Every report page of the site, indexed for the navigation (lookups in constant time:
+    a national site has some 1 750 pages, each asking for its relatives)."""
 
-    runs: tuple[Run, ...]
-
-    @classmethod
-    def of(cls, runs: Iterable[Run]) -> SitePages:
-        order = sorted(runs, key=lambda r: (r.year, KIND_ORDER[r.kind], r.forbund, r.name))
-        return cls(tuple(order))
-
-    @property
-    def years(self) -> list[int]:
-        return sorted({r.year for r in self.runs})
-
-    def _same(self, run: Run) -> tuple:
-        return (run.kind, run.forbund, run.kommun)
+    def __init__(self, runs: Iterable[Run]) -> None:
+        self.runs = tuple(
+            sorted(runs, key=lambda r: (r.year, KIND_ORDER[r.kind], r.forbund, r.name))
+        )
+        self.years = sorted({r.year for r in self.runs})
+        self._series: dict[tuple, list[Run]] = defaultdict(list)
+        self._of_year: dict[tuple, Run] = {}
+        self._kommuner: dict[tuple, list[Run]] = defaultdict(list)
+        for run in self.runs:
+            if run.period_end:
+                continue  # a page with its own period end is listed, not linked from others
+            self._series[(run.kind, run.forbund, run.kommun)].append(run)
+            self._of_year.setdefault((run.kind, run.year, run.forbund), run)
+            if run.kind == "kommun":
+                self._kommuner[(run.year, run.forbund)].append(run)
 
     def other_years(self, run: Run) -> list[Run]:
         """The same report (kind, förbund, kommun; default period) of every year, run's
         included."""
-        return [r for r in self.runs if self._same(r) == self._same(run) and not r.period_end]
+        return self._series.get((run.kind, run.forbund, run.kommun), [])
 
     def find(self, kind: str, year: int, forbund: str) -> Run | None:
-        return next(
-            (
-                r
-                for r in self.runs
-                if r.kind == kind and r.year == year and r.forbund == forbund and not r.period_end
-            ),
-            None,
-        )
+        """The förbund's page of a kind (förbund, ekonomi, mål) and year."""
+        return self._of_year.get((kind, year, forbund))
 
     def kommuner(self, year: int, forbund: str) -> list[Run]:
-        return [
-            r
-            for r in self.runs
-            if r.kind == "kommun" and r.year == year and r.forbund == forbund and not r.period_end
-        ]
+        """The förbund's kommun pages of the year, by name."""
+        return self._kommuner.get((year, forbund), [])
 
 
 def breadcrumb(trail: Sequence[tuple[str | None, str]], root: str) -> str:

@@ -47,16 +47,20 @@ def key_figures_over_time(
     years: Sequence[int] | None,
     threshold: int,
     protection: str | Path | None = None,
+    known: dict[int, dict[str, pd.DataFrame]] | None = None,
 ) -> pd.DataFrame:
     """The key figures of the förbund or kommun ``name`` (``level``) for each of ``years``
     (default: every year the data reports on), one row per year: ``ar`` and per figure its
     value (``NaN`` where hidden or without a base) and ``<figure>_undertryckt``.
 
     With ``protection`` (the site's mask file) each year is hidden as on its page; without, the
-    years are protected together here, as one publication."""
+    years are protected together here, as one publication. ``known`` gives the protected tables
+    of years already at hand (the page's own year; with ``protection`` only), which are not
+    computed again."""
     store = open_store(store_path)
     years = list(years) if years else store.reporting_years()
-    pops = {year: population(store, level, name, int(year)) for year in years}
+    known = (known or {}) if protection is not None else {}  # alone: all years together
+    pops = {year: population(store, level, name, int(year)) for year in years if year not in known}
     keys = {year: population_key(pop) for year, pop in pops.items()}
     fingerprint = store.meta()["fingerprint"]
     if protection is None:
@@ -67,8 +71,11 @@ def key_figures_over_time(
             for key in keys.values()
         }
     rows = []
-    for year, pop in pops.items():
-        tables = protected_page(pop, keys[year], masks[keys[year].id], TABLES).tables
+    for year in years:
+        if year in known:
+            tables = known[year]
+        else:
+            tables = protected_page(pops[year], keys[year], masks[keys[year].id], TABLES).tables
         row: dict[str, object] = {"ar": int(year)}
         for column, table_id, kategori, value in KEY_FIGURES:
             table = tables[table_id]

@@ -7,6 +7,7 @@ frame (with ``person_id`` or birth years) is ever displayed.
 
 from __future__ import annotations
 
+import datetime as dt
 import html
 import io
 
@@ -176,7 +177,10 @@ def over_time(
     a chart."""
     pop = page.population
     name = pop.kommuner[0] if pop.level == "kommun" else pop.name
-    figures = key_figures_over_time(store_path, pop.level, name, years, page.threshold, protection)
+    own_year = {pop.year: page.tables} if pop.period_end == dt.date(pop.year, 12, 31) else {}
+    figures = key_figures_over_time(
+        store_path, pop.level, name, years, page.threshold, protection, known=own_year
+    )
     shown = pd.DataFrame({"År": figures["ar"].astype(str)})
     for column, _, _, value in KEY_FIGURES:
         hidden = figures[f"{column}_undertryckt"]

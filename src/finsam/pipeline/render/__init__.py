@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Literal
 
 from finsam.errors import FinsamError
-from finsam.pipeline.site import read_json, write_atomically
+from finsam.pipeline.records import read_json, write_atomically
 
 Engine = Literal["auto", "quarto", "builtin"]
 
