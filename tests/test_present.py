@@ -188,3 +188,17 @@ def test_a_chart_with_nothing_to_draw_says_why():
 def test_a_period_the_data_does_not_cover_is_stated(data_until, declared, expected):
     note = prose.incomplete_period_note(dt.date(2022, 12, 31), data_until, declared)
     assert note == expected if expected is None else note.startswith(expected)
+
+
+def test_names_sort_in_swedish_alphabetical_order():
+    from finsam.report.present import swedish_order
+
+    names = ["Örebro", "Åre", "Ale", "Ängelholm", "Samordningsförbundet i Blekinge", "Sala"]
+    assert sorted(names, key=swedish_order) == [
+        "Ale",
+        "Sala",
+        "Samordningsförbundet i Blekinge",
+        "Åre",
+        "Ängelholm",
+        "Örebro",
+    ]

@@ -24,6 +24,7 @@ from collections.abc import Iterable, Sequence
 from itertools import groupby
 
 from finsam.pipeline.matrix import KINDS, Run
+from finsam.report.present import swedish_order
 
 LEVEL_HEADINGS = {
     "riket": "Riket",
@@ -64,7 +65,15 @@ class SitePages:
 
     def __init__(self, runs: Iterable[Run]) -> None:
         self.runs = tuple(
-            sorted(runs, key=lambda r: (r.year, KIND_ORDER[r.kind], r.forbund, r.name))
+            sorted(
+                runs,
+                key=lambda r: (
+                    r.year,
+                    KIND_ORDER[r.kind],
+                    swedish_order(r.forbund),
+                    swedish_order(r.name),
+                ),
+            )
         )
         self.years = sorted({r.year for r in self.runs})
         self._series: dict[tuple, list[Run]] = defaultdict(list)
@@ -203,14 +212,14 @@ def forbund_markdown(pages: SitePages) -> str | None:
         return None
     lines = _front_matter("Förbund")
     lines += ["Varje förbunds rapporter per år och dess kommuner.", ""]
-    for forbund in sorted(by_forbund):
+    for forbund in sorted(by_forbund, key=swedish_order):
         runs = by_forbund[forbund]
         lines += [f"## {forbund}", ""]
         for kind in ("forbund", "ekonomi", "mal"):
             of_kind = [r for r in runs if r.kind == kind]
             if of_kind:
                 lines.append(f"- {KINDS[kind]}: {_year_links(of_kind)}")
-        kommuner = sorted({r.name for r in runs if r.kind == "kommun"})
+        kommuner = sorted({r.name for r in runs if r.kind == "kommun"}, key=swedish_order)
         if kommuner:
             names = ", ".join(
                 f"[{k}]({html_name(KOMMUN_LIST)}#{kommun_anchor(forbund, k)})" for k in kommuner
@@ -229,7 +238,8 @@ def kommun_anchor(forbund: str, kommun: str) -> str:
 def kommun_markdown(pages: SitePages) -> str | None:
     """The list of all kommuner, grouped by förbund, each with its reports per year."""
     runs = sorted(
-        (r for r in pages.runs if r.kind == "kommun"), key=lambda r: (r.forbund, r.name, r.year)
+        (r for r in pages.runs if r.kind == "kommun"),
+        key=lambda r: (swedish_order(r.forbund), swedish_order(r.name), r.year),
     )
     if not runs:
         return None

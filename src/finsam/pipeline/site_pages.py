@@ -15,7 +15,7 @@ from finsam.pipeline.execute import RunResult
 from finsam.pipeline.matrix import KINDS
 from finsam.pipeline.search import SearchEntry, markdown_headings
 from finsam.pipeline.staged_page import local_time, raw_html_block
-from finsam.report.present import SYNTHETIC_NOTICE, frame_html, markdown_escape
+from finsam.report.present import SYNTHETIC_NOTICE, frame_html, markdown_escape, swedish_order
 
 INDEX_TITLE = "Uppföljning av samordningsförbundens insatser"
 ACCESSIBILITY_PARAMS = PARAMS_DIR / "tillganglighet.yml"
@@ -53,7 +53,8 @@ SECTIONS = (
 def section_markdown(section: Section, results: Iterable[RunResult]) -> str | None:
     """The list page of a section: its pages, newest year first; ``None`` without any."""
     runs = sorted(
-        (r.run for r in results if r.run.kind == section.kind), key=lambda r: (-r.year, r.name)
+        (r.run for r in results if r.run.kind == section.kind),
+        key=lambda r: (-r.year, swedish_order(r.name)),
     )
     if not runs:
         return None
@@ -71,7 +72,7 @@ def index_markdown(pages: nav.SitePages, records: dict[str, dict], meta: dict) -
     lines = ["---", f"title: {INDEX_TITLE}", "---", ""]
     if meta.get("synthetic"):
         lines += ['::: {.finsam-notice role="note"}', SYNTHETIC_NOTICE, ":::", ""]
-    forbund = sorted({r.forbund for r in pages.runs if r.forbund})
+    forbund = sorted({r.forbund for r in pages.runs if r.forbund}, key=swedish_order)
     kommuner = {r.kommun for r in pages.runs if r.kind == "kommun"}
     years = pages.years
     span = f"{years[0]}–{years[-1]}" if len(years) > 1 else str(years[0])

@@ -99,6 +99,17 @@ def markdown_escape(text: str) -> str:
     return ASCII_PUNCTUATION.sub(r"\\\1", " ".join(text.split()))
 
 
+SWEDISH_LETTERS = str.maketrans(
+    {"å": "z\u0001", "ä": "z\u0002", "ö": "z\u0003", "é": "e", "ü": "y"}
+)
+
+
+def swedish_order(name: str) -> str:
+    """A sort key putting names in Swedish alphabetical order: case ignored, å, ä, ö after z
+    (``sorted(["Örebro", "Åre", "Ale"], key=swedish_order)`` → Ale, Åre, Örebro)."""
+    return name.casefold().translate(SWEDISH_LETTERS)
+
+
 def element_id(table_id: str) -> str:
     """A table's id in the page: words joined by ``_``, never ``-``, since Quarto reads an id
     with a hyphen as a cross-reference label of the type before it (``tbl-…``, ``fig-…``) and
