@@ -4,7 +4,7 @@ entries."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -226,7 +226,9 @@ def colophon_markdown(meta: dict, provenance: dict, records: dict[str, dict], n_
     return "\n".join(lines)
 
 
-def search_entries(pages: nav.SitePages, records: dict[str, dict], generated: dict[str, bytes]):
+def search_entries(
+    pages: nav.SitePages, records: dict[str, dict], generated: dict[str, bytes]
+) -> Iterator[SearchEntry]:
     """The search index's entries: every report page, list page and static page."""
     for run in pages.runs:
         names = tuple(n for n in (run.forbund, run.kommun_name) if n)
