@@ -1,0 +1,102 @@
+"""Counting rules at the edges real data has and the handmade fixture does not: ages on every
+band boundary, missing values, gender splits that differ per category, a period end inside the
+year. Each test is worked out by hand from the rule in the module's docstring, and each catches a
+small bug that the rest of the suite let through (a band edge moved by one, genders swapped,
+missing values dropped, a period end ignored)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+
+from finsam.inputs.dataset import load_dataset
+from finsam.inputs.store import Store, ingest
+from finsam.stats import demographics, outcomes
+from finsam.stats.catalog import BY_ID
+from finsam.stats.population import population
+
+SMALL = Path(__file__).parent / "fixtures" / "small"
+FORBUND = "Samordningsförbundet Insjöriket"
+
+
+def participations(rows: list[tuple]) -> pd.DataFrame:
+    """Participations with personal data: (kön, födelseår, start, slut or None, utbildning)."""
+    frame = pd.DataFrame(
+        rows, columns=["kon", "fodelsear", "startdatum", "slutdatum", "utbildning"]
+    )
+    frame["startdatum"] = pd.to_datetime(frame["startdatum"])
+    frame["slutdatum"] = pd.to_datetime(frame["slutdatum"])
+    frame["registrering"] = "personuppgifter"
+    frame["person_id"] = [f"X{i}" for i in range(len(frame))]
+    return frame
+
+
+def counts(tidy: pd.DataFrame, kon: str) -> dict[str, int]:
+    part = tidy[tidy["kon"] == kon]
+    return dict(zip(part["kategori"], part["antal"].astype(int), strict=True))
+
+
+def test_age_bands_at_every_boundary():
+    """Started in 2022: born 1993 is 29 (−29), 1992 is 30 (30–44), 1978 is 44, 1977 is 45,
+    1963 is 59, 1962 is 60 (60–). Women and men differ in every band."""
+    frame = participations(
+        [
+            ("kvinna", 1993, "2022-03-01", None, "gymnasium"),
+            ("man", 1992, "2022-03-01", None, "gymnasium"),
+            ("man", 1978, "2022-03-01", None, "gymnasium"),
+            ("kvinna", 1977, "2022-03-01", None, "gymnasium"),
+            ("kvinna", 1963, "2022-03-01", None, "gymnasium"),
+            ("man", 1962, "2022-03-01", None, "gymnasium"),
+        ]
+    )
+    ages = demographics.by_age(frame, 2022)
+    assert counts(ages, "kvinna") == {"-29": 1, "30-44": 0, "45-59": 2, "60-": 0}
+    assert counts(ages, "man") == {"-29": 0, "30-44": 2, "45-59": 0, "60-": 1}
+    assert counts(ages, "totalt") == {"-29": 1, "30-44": 2, "45-59": 2, "60-": 1}
+
+
+def test_missing_values_are_counted_as_not_stated():
+    """Two of three have no education stated: they are counted as "Uppgift saknas"
+    (``ej_angivet``), which is shown because someone has it."""
+    frame = participations(
+        [
+            ("kvinna", 1990, "2022-03-01", None, None),
+            ("man", 1990, "2022-03-01", None, "gymnasium"),
+            ("man", 1990, "2022-03-01", None, ""),
+        ]
+    )
+    education = counts(demographics.by_education(frame, 2022), "totalt")
+    assert education["ej_angivet"] == 2 and education["gymnasium"] == 1
+    assert sum(education.values()) == 3
+
+
+def test_time_in_insats_keeps_genders_apart_at_the_month_edge():
+    """Ended in 2022, started 1 January: 181 days is 6 started months (1–6), 183 days is 7
+    (7–12; a month is 365.25 / 12 days). Two women ended after 181 days, one man after 183."""
+    frame = participations(
+        [
+            ("kvinna", 1990, "2022-01-01", "2022-06-30", "gymnasium"),
+            ("kvinna", 1990, "2022-01-01", "2022-06-30", "gymnasium"),
+            ("man", 1990, "2022-01-01", "2022-07-02", "gymnasium"),
+        ]
+    )
+    months = outcomes.by_time_in_insats(frame, 2022)
+    assert counts(months, "kvinna")["1-6"] == 2 and counts(months, "kvinna")["7-12"] == 0
+    assert counts(months, "man")["1-6"] == 0 and counts(months, "man")["7-12"] == 1
+
+
+def test_a_period_end_inside_the_year_reaches_the_flow(tmp_path: Path):
+    """The small fixture (README): ongoing on 30 June 2022 are D02 (woman), D03 and D06 (men),
+    1 / 2 / 3; on 31 December D02, D05 (women) and D06 (man), 2 / 1 / 3."""
+    store = Store(ingest(load_dataset(SMALL), tmp_path / "store.duckdb"))
+    flow = BY_ID["deltagarflode"]
+    june = flow.compute(population(store, "forbund", FORBUND, 2022, "2022-06-30"))
+    december = flow.compute(population(store, "forbund", FORBUND, 2022))
+
+    def ongoing(tidy: pd.DataFrame) -> tuple[int, int, int]:
+        row = tidy[tidy["kategori"] == "pagaende"].set_index("kon")["antal"]
+        return int(row["kvinna"]), int(row["man"]), int(row["totalt"])
+
+    assert ongoing(june) == (1, 2, 3)
+    assert ongoing(december) == (2, 1, 3)
