@@ -584,3 +584,15 @@ def test_pdf_tables_right_align_numbers_and_do_not_hyphenate_headers(example_sit
         if re.match(rf"\s*{label}\s+(\d|\.\.)", line)
     }
     assert len(starts) == 1, starts
+
+
+def test_a_page_without_tables_links_no_workbook():
+    from finsam.pipeline.matrix import Run
+    from finsam.pipeline.navigation import SitePages, page_navigation, with_workbook
+
+    riket = Run("riket", 2022, "")
+    navigation = page_navigation(riket, SitePages([riket]))
+    assert "xlsx" in with_workbook(navigation, "riket.xlsx")
+    alone = with_workbook(navigation, None)
+    assert "Excel" not in alone and "Relaterade sidor" not in alone  # no empty list of links
+    assert alone.endswith('<li aria-current="page">Riket</li></ol></nav>')

@@ -124,10 +124,24 @@ def _links(root: str, runs: Iterable[Run], current: Run | None, text=_label) -> 
     )
 
 
-def page_navigation(run: Run, pages: SitePages, workbook: str | None = None) -> str:
+WORKBOOK_LINK = '<p>Alla tabeller på sidan: <a href="{workbook}">Excel-fil (XLSX)</a></p>'
+
+
+def with_workbook(navigation: str, workbook: str | None) -> str:
+    """A page's navigation block (from :func:`page_navigation`) with the link to its
+    workbook, or without it for a page without tables (and without the related-pages list if
+    that link was all it held)."""
+    line = WORKBOOK_LINK.format(workbook=html.escape(workbook)) if workbook else ""
+    navigation = navigation.replace(WORKBOOK_LINK, line)
+    return navigation.replace(
+        '<nav class="finsam-related" aria-label="Relaterade sidor"></nav>', ""
+    )
+
+
+def page_navigation(run: Run, pages: SitePages) -> str:
     """The navigation block at the top of a report page: its breadcrumb, then links to the same
-    report of other years, to the related pages of the year and (``workbook``) to the report's
-    workbook of all its tables."""
+    report of other years, to the related pages of the year and to the report's workbook of all
+    its tables (a placeholder, see :func:`with_workbook`)."""
     root = "../" * run.page.count("/")
     trail: list[tuple[str | None, str]] = [(year_page(run.year), str(run.year))]
     if run.kind in ("kommun", "ekonomi", "mal"):
@@ -160,15 +174,11 @@ def page_navigation(run: Run, pages: SitePages, workbook: str | None = None) -> 
                 f"Förbundet {run.year}: "
                 + _links(root, related, None, text=lambda r: f"{text[r.kind]} {r.year}")
             )
-    if workbook:
-        lines.append(
-            f'Alla tabeller på sidan: <a href="{html.escape(workbook)}">Excel-fil (XLSX)</a>'
-        )
-    related_html = "".join(f"<p>{line}</p>" for line in lines)
-    block = breadcrumb(trail, root)
-    if related_html:
-        block += f'<nav class="finsam-related" aria-label="Relaterade sidor">{related_html}</nav>'
-    return block
+    related = "".join(f"<p>{line}</p>" for line in lines) + WORKBOOK_LINK
+    return (
+        breadcrumb(trail, root)
+        + f'<nav class="finsam-related" aria-label="Relaterade sidor">{related}</nav>'
+    )
 
 
 def _front_matter(title: str) -> list[str]:

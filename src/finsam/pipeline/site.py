@@ -92,7 +92,7 @@ def stage_site(
     for result in results:
         run = result.run
         key = recorded_key(result.path) or ""
-        navigation = nav.page_navigation(run, pages, workbook="{workbook}")
+        navigation = nav.page_navigation(run, pages)
         nav_digest = hashlib.sha256(navigation.encode()).hexdigest()
         record = manifest.get(run.page)
         current = (

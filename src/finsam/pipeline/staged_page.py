@@ -36,6 +36,7 @@ import yaml
 from finsam.pipeline.downloads import TABLE_START, ShownTable, report_xlsx, table_links
 from finsam.pipeline.execute import RunResult
 from finsam.pipeline.matrix import Run
+from finsam.pipeline.navigation import with_workbook
 from finsam.pipeline.records import write_atomically
 from finsam.pipeline.search import markdown_headings
 from finsam.report.present import markdown_escape
@@ -205,7 +206,7 @@ def stage_page(result: RunResult, stage: Path, navigation: str, meta: dict) -> d
     nb.cells.insert(
         1,
         nbformat.v4.new_markdown_cell(
-            raw_html_block(navigation.replace("{workbook}", workbook or ""))
+            raw_html_block(with_workbook(navigation, workbook))
             + typst_page_title(f"{run.title} · {run.subtitle}")
         ),
     )
