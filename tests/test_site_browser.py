@@ -209,6 +209,22 @@ def test_every_image_has_alt_text_and_loads(page: Page, small_site: Path, rel: s
 # --- 6. links ------------------------------------------------------------------------------------
 
 
+def link_problem(ref: str, root: Path) -> str | None:
+    """Why a link, image, script or style sheet address does not lead to a file of the site
+    at ``root`` (or, with a fragment, an HTML page to an element with that id); ``None`` if it
+    does."""
+    if not ref.startswith("file://"):
+        return "not a file of the site"
+    target = url_path(ref).resolve()
+    if not target.is_relative_to(root) or not target.is_file():
+        return "no such file in the site"
+    fragment = unquote(urlsplit(ref).fragment)
+    page = target.read_text(encoding="utf-8") if target.suffix == ".html" else ""
+    if fragment and page and f'id="{fragment}"' not in page:
+        return f"no element with id {fragment!r}"
+    return None
+
+
 def check_links(page: Page, site: Path, rel: str) -> list[Path]:
     """Open ``rel`` and check that every link on it points to an existing file of the site
     (and, with a fragment, to an element with that id); returns the targets."""
@@ -219,17 +235,11 @@ def check_links(page: Page, site: Path, rel: str) -> list[Path]:
     targets = []
     broken = []
     for href in hrefs:
-        if not href.startswith("file://"):
-            broken.append(f"{href} (not a file of the site)")
-            continue
-        target = url_path(href).resolve()
-        if not target.is_relative_to(root) or not target.is_file():
-            broken.append(f"{href} (no such file in the site)")
-            continue
-        fragment = unquote(urlsplit(href).fragment)
-        if fragment and f'id="{fragment}"' not in target.read_text(encoding="utf-8"):
-            broken.append(f"{href} (no element with id {fragment!r})")
-        targets.append(target)
+        problem = link_problem(href, root)
+        if problem:
+            broken.append(f"{href} ({problem})")
+        else:
+            targets.append(url_path(href).resolve())
     assert not broken, f"broken links on {rel}:\n" + "\n".join(broken)
     return targets
 

@@ -21,6 +21,7 @@ import io
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from html.parser import HTMLParser
 
 TABLE_START = '<table class="finsam-table'
@@ -38,6 +39,12 @@ class ShownTable:
     caption: str
     header: list[str]
     rows: list[list[str]]
+
+    @cached_property
+    def values(self) -> tuple[list[str], list[list]]:
+        """Header and rows as the downloads hold them (:func:`table_values`), parsed once for
+        the table's CSV, its workbook and the report's workbook."""
+        return table_values(self)
 
 
 class _TableParser(HTMLParser):
@@ -134,7 +141,7 @@ def table_values(table: ShownTable) -> tuple[list[str], list[list]]:
 
 def table_csv(table: ShownTable) -> bytes:
     """The table as CSV (UTF-8 with byte-order mark, ``.`` as decimal mark)."""
-    header, rows = table_values(table)
+    header, rows = table.values
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(header)
@@ -148,7 +155,7 @@ def _add_table_sheet(workbook, name: str, table: ShownTable) -> None:
 
     sheet = workbook.create_sheet(name)
     sheet.freeze_panes = "A3"
-    header, rows = table_values(table)
+    header, rows = table.values
     sheet.append([table.caption])
     bold = []
     for text in header:

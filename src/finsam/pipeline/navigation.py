@@ -24,6 +24,7 @@ from collections.abc import Iterable, Sequence
 from itertools import groupby
 
 from finsam.pipeline.matrix import KINDS, Run
+from finsam.report.markdown import front_matter, raw_html_block
 from finsam.report.present import swedish_order
 
 LEVEL_HEADINGS = {
@@ -181,20 +182,16 @@ def page_navigation(run: Run, pages: SitePages) -> str:
     )
 
 
-def _front_matter(title: str) -> list[str]:
-    return ["---", f'title: "{title}"', "---", ""]
-
-
-def year_markdown(year: int, pages: SitePages, raw) -> str:
+def year_markdown(year: int, pages: SitePages) -> str:
     """The list page of one year: its reports by level, kommuner grouped by förbund."""
     root = "../"
     runs = [r for r in pages.runs if r.year == year]
-    lines = _front_matter(f"Rapporter {year}")
-    lines += [raw(breadcrumb([(None, str(year))], root)), ""]
+    lines = [front_matter(title=f"Rapporter {year}")]
+    lines += [raw_html_block(breadcrumb([(None, str(year))], root)), ""]
     others = [y for y in pages.years if y != year]
     if others:
         links = " · ".join(_link(root, year_page(y), str(y)) for y in others)
-        lines += [raw(f'<p class="finsam-related">Andra år: {links}</p>'), ""]
+        lines += [raw_html_block(f'<p class="finsam-related">Andra år: {links}</p>'), ""]
     for kind, of_kind in groupby(sorted(runs, key=lambda r: KIND_ORDER[r.kind]), lambda r: r.kind):
         lines += [f"## {LEVEL_HEADINGS[kind]}", ""]
         if kind == "kommun":
@@ -220,7 +217,7 @@ def forbund_markdown(pages: SitePages) -> str | None:
             by_forbund[run.forbund].append(run)
     if not by_forbund:
         return None
-    lines = _front_matter("Förbund")
+    lines = [front_matter(title="Förbund")]
     lines += ["Varje förbunds rapporter per år och dess kommuner.", ""]
     for forbund in sorted(by_forbund, key=swedish_order):
         runs = by_forbund[forbund]
@@ -253,7 +250,7 @@ def kommun_markdown(pages: SitePages) -> str | None:
     )
     if not runs:
         return None
-    lines = _front_matter("Kommuner")
+    lines = [front_matter(title="Kommuner")]
     lines += ["Varje medlemskommuns rapporter per år, under sitt förbund.", ""]
     for forbund, of_forbund in groupby(runs, key=lambda r: r.forbund):
         lines += [f"## {forbund}", ""]

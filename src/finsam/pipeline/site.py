@@ -32,7 +32,7 @@ from finsam.pipeline.site_pages import (
     search_entries,
     section_markdown,
 )
-from finsam.pipeline.staged_page import raw_html_block, stage_page
+from finsam.pipeline.staged_page import stage_page
 
 STAGE_MANIFEST = ".finsam-stage.json"  # page → what was staged for it (see stage_site)
 PAGES_PER_STAGING_WORKER = 16  # pages to stage for each worker process started
@@ -114,9 +114,7 @@ def stage_site(
     files: dict[str, bytes] = {}
     lists: list[tuple[str, str]] = []
     for year in pages.years:
-        files[f"{nav.year_page(year)}.qmd"] = nav.year_markdown(
-            year, pages, raw_html_block
-        ).encode()
+        files[f"{nav.year_page(year)}.qmd"] = nav.year_markdown(year, pages).encode()
     for file, title, text in (
         (nav.FORBUND_LIST, "Förbund", nav.forbund_markdown(pages)),
         (nav.KOMMUN_LIST, "Kommuner", nav.kommun_markdown(pages)),

@@ -8,14 +8,17 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+import yaml
+
 from finsam.inputs.yamlfile import read_yaml
 from finsam.paths import PARAMS_DIR
 from finsam.pipeline import navigation as nav
 from finsam.pipeline.execute import RunResult
 from finsam.pipeline.matrix import KINDS
 from finsam.pipeline.search import SearchEntry, markdown_headings
-from finsam.pipeline.staged_page import local_time, raw_html_block
-from finsam.report.present import SYNTHETIC_NOTICE, frame_html, markdown_escape, swedish_order
+from finsam.pipeline.staged_page import local_time
+from finsam.report.markdown import front_matter, markdown_escape, raw_html_block
+from finsam.report.present import SYNTHETIC_NOTICE, frame_html, swedish_order
 
 INDEX_TITLE = "Uppföljning av samordningsförbundens insatser"
 ACCESSIBILITY_PARAMS = PARAMS_DIR / "tillganglighet.yml"
@@ -58,7 +61,7 @@ def section_markdown(section: Section, results: Iterable[RunResult]) -> str | No
     )
     if not runs:
         return None
-    lines = ["---", f"title: {section.title}", "---", "", section.intro, ""]
+    lines = [front_matter(title=section.title), section.intro, ""]
     for year in sorted({r.year for r in runs}, reverse=True):
         lines += [f"## {year}", ""]
         lines += [f"- [{r.name}]({nav.html_name(r.page)})" for r in runs if r.year == year]
@@ -69,7 +72,7 @@ def section_markdown(section: Section, results: Iterable[RunResult]) -> str | No
 def index_markdown(pages: nav.SitePages, records: dict[str, dict], meta: dict) -> str:
     """The start page: what the site covers, the newest year's key figures of each förbund and
     the ways in (by year, förbund, kommun, search)."""
-    lines = ["---", f"title: {INDEX_TITLE}", "---", ""]
+    lines = [front_matter(title=INDEX_TITLE)]
     if meta.get("synthetic"):
         lines += ['::: {.finsam-notice role="note"}', SYNTHETIC_NOTICE, ":::", ""]
     forbund = sorted({r.forbund for r in pages.runs if r.forbund}, key=swedish_order)
@@ -136,10 +139,7 @@ def accessibility_markdown(params: Path = ACCESSIBILITY_PARAMS) -> str:
     contact = data.get("contact") or {}
     shortcomings = data.get("known_shortcomings") or []
     lines = [
-        "---",
-        'title: "Tillgänglighetsredogörelse"',
-        "---",
-        "",
+        front_matter(title="Tillgänglighetsredogörelse"),
         f"{data['organisation']} står bakom webbplatsen "
         f"*{data.get('site', 'Finsam uppföljning')}*. "
         "Vi vill att så många som möjligt ska kunna använda den. Här beskriver vi hur "
@@ -241,12 +241,5 @@ def search_entries(
         if not file.endswith(".qmd") or file == "index.qmd":
             continue
         text = content.decode("utf-8")
-        title = next(
-            (
-                line.split(":", 1)[1].strip().strip('"')
-                for line in text.splitlines()
-                if line.startswith("title:")
-            ),
-            file,
-        )
+        title = yaml.safe_load(text.split("---", 2)[1]).get("title", file)
         yield SearchEntry(nav.html_name(file), title, "Sida", (), markdown_headings(text))

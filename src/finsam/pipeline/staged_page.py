@@ -31,32 +31,18 @@ import hashlib
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-import yaml
-
 from finsam.pipeline.downloads import TABLE_START, ShownTable, report_xlsx, table_links
 from finsam.pipeline.execute import RunResult
 from finsam.pipeline.matrix import Run
 from finsam.pipeline.navigation import with_workbook
 from finsam.pipeline.records import write_atomically
 from finsam.pipeline.search import markdown_headings
-from finsam.report.present import markdown_escape
+from finsam.report.markdown import front_matter, markdown_escape, raw_html_block
 
 if TYPE_CHECKING:
     import nbformat
 
 FIGURE_TYPES = {"image/svg+xml": "svg", "image/png": "png"}  # chart outputs and their suffix
-
-
-def front_matter_cell(title: str, subtitle: str) -> nbformat.NotebookNode:
-    import nbformat
-
-    text = yaml.safe_dump({"title": title, "subtitle": subtitle}, allow_unicode=True).strip()
-    return nbformat.v4.new_raw_cell(f"---\n{text}\n---")
-
-
-def raw_html_block(fragment: str) -> str:
-    """An HTML fragment as a raw HTML block of pandoc Markdown."""
-    return f"\n```{{=html}}\n{fragment}\n```\n"
 
 
 def figure_markdown(path: str, alt: str) -> str:
@@ -115,7 +101,7 @@ def _provenance_markdown(nb, run: Run, meta: dict) -> str:
     """The page's provenance, at its end (web page and PDF): when and with what it was
     computed, from which data and under which protection."""
     finsam = nb.metadata.get("finsam", {})
-    computed = (nb.metadata.get("papermill") or {}).get("end_time") or ""
+    computed = computed_at(nb)
     when = local_time(computed)
     revision = f", programversion {finsam['revision']}" if finsam.get("revision") else ""
     parts = [
@@ -143,6 +129,11 @@ def _parameters_text(run: Run) -> str:
     return ", ".join(parts)
 
 
+def computed_at(nb) -> str:
+    """When an executed notebook's run ended (papermill's ISO time), or ``""``."""
+    return (nb.metadata.get("papermill") or {}).get("end_time") or ""
+
+
 def local_time(iso: str) -> str:
     """An ISO time as ``2026-11-24 12:31 UTC``; empty stays empty."""
     if not iso:
@@ -154,7 +145,7 @@ def local_time(iso: str) -> str:
 def _about_rows(run: Run, nb, meta: dict) -> list[tuple[str, str]]:
     """The ``om`` sheet of a report's workbook."""
     finsam = nb.metadata.get("finsam", {})
-    computed = (nb.metadata.get("papermill") or {}).get("end_time") or ""
+    computed = computed_at(nb)
     rows = [
         ("Rapport", f"{run.title} – {run.subtitle}"),
         ("Period", f"{run.year}" + (f", till och med {run.period_end}" if run.period_end else "")),
@@ -202,7 +193,9 @@ def stage_page(result: RunResult, stage: Path, navigation: str, meta: dict) -> d
         workbook = f"{name}.xlsx"
         files[f"{run.page}.xlsx"] = report_xlsx(tables, _about_rows(run, nb, meta))
     headings = markdown_headings("\n".join(c.source for c in nb.cells if c.cell_type == "markdown"))
-    nb.cells.insert(0, front_matter_cell(run.title, run.subtitle))
+    nb.cells.insert(
+        0, nbformat.v4.new_raw_cell(front_matter(title=run.title, subtitle=run.subtitle))
+    )
     nb.cells.insert(
         1,
         nbformat.v4.new_markdown_cell(
@@ -228,5 +221,5 @@ def stage_page(result: RunResult, stage: Path, navigation: str, meta: dict) -> d
         "key_figures": [list(p) for p in zip(figures.header, year_row, strict=True)]
         if year_row
         else None,
-        "computed": (nb.metadata.get("papermill") or {}).get("end_time") or "",
+        "computed": computed_at(nb),
     }

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 import html
-import re
 from collections.abc import Collection, Mapping
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -90,15 +89,6 @@ def share_text(share: float, suppressed: bool) -> str:
 # HTML reader takes for the column's alignment, in the PDF too (Quarto reads tables the same way).
 NUM = ' class="num" style="text-align: right"'
 LABELS = ' style="text-align: left"'  # a column of labels, in the header cell (the PDF's too)
-ASCII_PUNCTUATION = re.compile(r"([!-/:-@\[-`{-~])")
-
-
-def markdown_escape(text: str) -> str:
-    """``text`` as literal pandoc Markdown: every ASCII punctuation character escaped, line
-    breaks as spaces."""
-    return ASCII_PUNCTUATION.sub(r"\\\1", " ".join(text.split()))
-
-
 SWEDISH_LETTERS = str.maketrans(
     {"å": "z\u0001", "ä": "z\u0002", "ö": "z\u0003", "é": "e", "ü": "y"}
 )

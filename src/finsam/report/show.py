@@ -19,13 +19,13 @@ from finsam.inputs.store import open_store
 from finsam.report import svg_charts
 from finsam.report.finance_report import FinancePage, amount_text, budget_table
 from finsam.report.goal_report import GoalPage
+from finsam.report.markdown import markdown_escape
 from finsam.report.over_time import KEY_FIGURES, key_figures_over_time
 from finsam.report.pages import ReportPage
 from finsam.report.present import (
     SYNTHETIC_NOTICE,
     count_text,
     frame_html,
-    markdown_escape,
     protected_html,
     share_text,
     swedish_decimal,
@@ -42,11 +42,13 @@ def markdown(text: str) -> None:
     display(Markdown(text))
 
 
-def _block(classes: tuple[str, ...], parts: list[tuple[str, str]], role: str = "") -> None:
+def _block(
+    classes: tuple[str, ...], parts: list[tuple[str, str]], role: str = "", listed: bool = False
+) -> None:
     """A block of text ((lead in bold, text) parts), shown as an HTML ``div`` in JupyterLab and
     as a Markdown div on the site: every renderer, Quarto's too, carries it into the page and
-    the PDF alike (raw HTML other than tables stays out of PDFs). A part with a lead in bold
-    and no text is a list item's whole text; several parts make a list."""
+    the PDF alike (raw HTML other than tables stays out of PDFs). ``listed``: the parts are the
+    items of a list (as they are anyway when there are several)."""
 
     def html_part(lead: str, text: str) -> str:
         strong = f"<strong>{html.escape(lead)}</strong> " if lead else ""
@@ -56,19 +58,17 @@ def _block(classes: tuple[str, ...], parts: list[tuple[str, str]], role: str = "
         strong = f"**{markdown_escape(lead)}** " if lead else ""
         return strong + markdown_escape(text)
 
-    listed = len(parts) > 1 or classes == ("finsam-quality",)
-    if listed:
+    if listed or len(parts) > 1:
         inner = "<ul>" + "".join(f"<li>{html_part(*p)}</li>" for p in parts) + "</ul>"
         body = "\n".join(f"- {markdown_part(*p)}" for p in parts)
     else:
         inner, body = html_part(*parts[0]), markdown_part(*parts[0])
-    role_html = f' role="{role}"' if role else ""
-    role_md = f' role="{role}"' if role else ""
+    role_attribute = f' role="{role}"' if role else ""
     css = " ".join(classes)
-    fence = "{" + " ".join(f".{c}" for c in classes) + role_md + "}"
+    fence = "{" + " ".join(f".{c}" for c in classes) + role_attribute + "}"
     display(
         {
-            "text/html": f'<div class="{css}"{role_html}>{inner}</div>',
+            "text/html": f'<div class="{css}"{role_attribute}>{inner}</div>',
             "text/markdown": f"::: {fence}\n{body}\n:::\n",
         },
         raw=True,
@@ -250,7 +250,7 @@ def quality(page: ReportPage) -> None:
     items = [
         (f"{f.check}: {'Stämmer' if f.consistent else 'Avvikelse'}.", f.text) for f in page.quality
     ]
-    _block(("finsam-quality",), items)
+    _block(("finsam-quality",), items, listed=True)
 
 
 def _percent(value) -> str:
@@ -370,7 +370,7 @@ def finance_inconsistencies(page: FinancePage) -> None:
         )
         for f in found
     ]
-    _block(("finsam-quality",), items)
+    _block(("finsam-quality",), items, listed=True)
 
 
 def goal_sources(page: GoalPage) -> None:
@@ -430,7 +430,7 @@ def goal_ratings(page: GoalPage) -> None:
             "och deltagaruppgifterna."
         )
         return
-    _block(("finsam-quality",), [("Avvikelse.", text) for text in found])
+    _block(("finsam-quality",), [("Avvikelse.", text) for text in found], listed=True)
 
 
 def goal_chart(page: GoalPage) -> None:
