@@ -361,7 +361,9 @@ def sheet_values(sheet) -> tuple[list[list[object]], list[str], str]:
     return values, header, caption
 
 
-@pytest.mark.parametrize("rel", [EXAMPLE_FORBUND, EXAMPLE_KOMMUN, EXAMPLE_EKONOMI, EXAMPLE_MAL])
+@pytest.mark.parametrize(
+    "rel", [EXAMPLE_RIKET, EXAMPLE_FORBUND, EXAMPLE_KOMMUN, EXAMPLE_EKONOMI, EXAMPLE_MAL]
+)
 def test_every_table_downloads_with_the_numbers_shown(page: Page, example_site: Path, rel: str):
     page.goto(file_url(example_site, rel))
     tables = page.locator("table.finsam-table")
@@ -590,3 +592,30 @@ def test_a_page_without_tables_links_no_workbook():
     alone = with_workbook(navigation, None)
     assert "Excel" not in alone and "Relaterade sidor" not in alone  # no empty list of links
     assert alone.endswith('<li aria-current="page">Riket</li></ol></nav>')
+
+
+def test_every_pdf_holds_the_tables_and_charts_of_its_page(example_site: Path):
+    """Every report's PDF has each table of its web page (by caption) and each bar chart (by
+    the title drawn in it, text in the vector graphics)."""
+    import html as html_module
+
+    reports = sorted(
+        p
+        for kind in ("riket", "forbund", "kommun", "ekonomi", "mal")
+        for p in (example_site / kind).rglob("*.html")
+    )
+    assert len(reports) == 35
+    for page in reports:
+        source = page.read_text(encoding="utf-8")
+        text = pdf_text(page.with_suffix(".pdf")).replace("\u00ad ", "").replace("\u00ad", "")
+        captions = [
+            " ".join(html_module.unescape(c).split())
+            for c in re.findall(r"<caption>(.*?)</caption>", source)
+        ]
+        charts = [
+            html_module.unescape(t)
+            for t in re.findall(r'alt="Stapeldiagram: (.*?)\. Totalt per grupp', source)
+        ]
+        assert captions, page
+        missing = [c for c in captions + charts if c not in text]
+        assert not missing, (page.relative_to(example_site).as_posix(), missing)
