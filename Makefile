@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed
 DATA   ?= data/example
 OUT    ?= _site
 
-.PHONY: setup system-deps site test lint bench clean
+.PHONY: setup system-deps site test lint bench mutation clean
 
 setup: $(STAMP)
 
@@ -36,5 +36,12 @@ lint: setup
 bench: setup
 	$(BIN)/python bench/run.py
 
+# Mutation testing of the counting, protection and number-formatting code (slow; not in CI).
+# Results are kept in mutants/: a second run tries only mutants of changed functions.
+mutation: setup
+	$(BIN)/python -m pip install --quiet -e '.[dev,mutation]'
+	$(BIN)/mutmut run --max-children 2
+	$(BIN)/python scripts/mutation_score.py mutants
+
 clean:
-	rm -rf _build _site
+	rm -rf _build _site mutants

@@ -3,9 +3,13 @@ dataset and from the embedded example, and the browser."""
 
 from __future__ import annotations
 
+import fcntl
+import os
+import shutil
 import subprocess
 import sys
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -25,6 +29,20 @@ CHROMIUM_ARGS = [
     "--disable-sync",
     "--no-first-run",
 ]
+
+
+# Fixtures that build a site or a store with the finsam command or its pipeline: a test that
+# uses one is a `pipeline` test (slow; its notebooks run the package in other processes).
+PIPELINE_FIXTURES = frozenset(
+    {"small_build", "example_site", "browser", "built", "finance_site", "goal_site",
+     "runs_and_store", "national"}
+)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        if PIPELINE_FIXTURES.intersection(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.pipeline)
 
 
 @pytest.fixture(scope="module")
@@ -85,30 +103,53 @@ def build_site_once(root: Path, data: Path, *options: str) -> tuple[Path, Path, 
     return site, build_dir, log
 
 
+@contextmanager
+def built_once(factory: pytest.TempPathFactory, name: str) -> Iterator[tuple[Path, bool]]:
+    """A folder for a site that all test processes of this run share (pytest-xdist's workers
+    have one parent temporary folder per run): yields the folder and whether it still has to
+    be built, under a lock, so that one worker builds and the others wait for it. A build that
+    failed is left unmarked and tried again by the next worker."""
+    base = factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        base = base.parent
+    root, done = base / name, base / f"{name}.built"
+    with (base / f"{name}.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not done.exists():
+            shutil.rmtree(root, ignore_errors=True)
+            root.mkdir()
+        yield root, not done.exists()
+        done.touch()
+
+
 @pytest.fixture(scope="session")
 def small_build(tmp_path_factory: pytest.TempPathFactory) -> SmallBuild:
     """Build the small dataset's site once. Every count of the small dataset is below the
     default suppression threshold, so this build publishes them unprotected (threshold 0, an
     internal build) to let the tests read the hand-worked numbers; the protected pages are
     checked in tests/test_build.py and on the example site."""
-    root = tmp_path_factory.mktemp("small_site")
-    matrix = root / "site.yml"
-    matrix.write_text(SMALL_MATRIX, encoding="utf-8")
-    disclosure = root / "disclosure.yml"
-    disclosure.write_text("threshold: 0\n", encoding="utf-8")
-    site, build_dir, log = build_site_once(
-        root, SMALL_DATASET, "--params", str(matrix), "--disclosure", str(disclosure)
-    )
-    return SmallBuild(SMALL_DATASET, site, build_dir, log)
+    with built_once(tmp_path_factory, "small_site") as (root, to_build):
+        if to_build:
+            matrix = root / "site.yml"
+            matrix.write_text(SMALL_MATRIX, encoding="utf-8")
+            disclosure = root / "disclosure.yml"
+            disclosure.write_text("threshold: 0\n", encoding="utf-8")
+            _, _, log = build_site_once(
+                root, SMALL_DATASET, "--params", str(matrix), "--disclosure", str(disclosure)
+            )
+            (root / "build.log").write_text(log, encoding="utf-8")
+    log = (root / "build.log").read_text(encoding="utf-8")
+    return SmallBuild(SMALL_DATASET, root / "site", root / "build", log)
 
 
 @pytest.fixture(scope="session")
 def example_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The site of the embedded example as ``make site`` builds it (run matrix
     ``params/site.yml``, threshold 4): every kind of page, four years, protected."""
-    root = tmp_path_factory.mktemp("example_site")
-    site, _, _ = build_site_once(root, EXAMPLE_DATASET, "-j", "2")
-    return site
+    with built_once(tmp_path_factory, "example_site") as (root, to_build):
+        if to_build:
+            build_site_once(root, EXAMPLE_DATASET, "-j", "2")
+    return root / "site"
 
 
 @pytest.fixture(scope="session")

@@ -18,6 +18,8 @@ from finsam.inputs.store import Store
 from finsam.paths import DEFAULT_BUILD_DIR, EXAMPLE_DATASET, NOTEBOOK_DIR
 from finsam.pipeline.build import build_site, prepare_store, publish_default_store
 
+pytestmark = pytest.mark.pipeline
+
 SMALL = Path(__file__).parent / "fixtures" / "small"
 MATRIX = """years: [2022]
 forbund:

@@ -9,15 +9,17 @@ from __future__ import annotations
 from pathlib import Path
 
 import pandas as pd
+from handmade import FORBUND, people, store_of
 
 from finsam.inputs.dataset import load_dataset
 from finsam.inputs.store import Store, ingest
 from finsam.stats import demographics, outcomes
-from finsam.stats.catalog import BY_ID
+from finsam.stats.catalog import BY_ID, compute_tables
 from finsam.stats.population import population
+from finsam.stats.quality import quality_facts
 
 SMALL = Path(__file__).parent / "fixtures" / "small"
-FORBUND = "Samordningsförbundet Insjöriket"
+MOLNDAL = "1481"
 
 
 def participations(rows: list[tuple]) -> pd.DataFrame:
@@ -100,3 +102,87 @@ def test_a_period_end_inside_the_year_reaches_the_flow(tmp_path: Path):
 
     assert ongoing(june) == (1, 2, 3)
     assert ongoing(december) == (2, 1, 3)
+
+
+def wide(tidy: pd.DataFrame, second: str | None = None, value: str | None = None) -> dict:
+    """{kategori: {kon: antal}} of a computed table (one slice of its second dimension)."""
+    if second:
+        tidy = tidy[tidy[second] == value]
+    return {
+        k: dict(zip(part["kon"], part["antal"].astype(int), strict=True))
+        for k, part in tidy.groupby("kategori", sort=False)
+    }
+
+
+def test_missing_values_in_every_optional_column_through_the_catalog(tmp_path: Path):
+    """Mölndal 2022, insats Balder, all started in 2022. Three women ended on 30 June, each
+    without one or two optional values: W1 no birth year, W2 no education and no occupation or
+    support after, W3 no time on support and no support before. Two men still going: M1 no
+    birth year and no education, M2 no support before; one person of unknown gender (born 1995)
+    still going. Defaults: born 1980 (42 at start), gymnasium, up to 3 years on support, support
+    before försörjningsstöd. Referrals: one without insats and without ``startad``, one to Balder
+    without ``startad``, one to Balder started.
+
+    A single-valued column's missing value is counted as "Uppgift saknas" (``ej_angivet``); a
+    multi-valued column counts mentions, so a missing value is no mention; a person without a
+    birth year is in neither age group of ``resultat``; the unknown gender is in its own column
+    and in the total."""
+    ended = {"end": "2022-06-30"}
+    rows = [
+        *people(1, MOLNDAL, "kvinna", "2022-01-10", **ended, fodelsear="",
+                sysselsattning_efter="studier", forsorjning_efter="ingen_offentlig",
+                avslutsorsak="arbete_studier"),
+        *people(1, MOLNDAL, "kvinna", "2022-01-10", **ended, utbildning="",
+                sysselsattning_efter="", forsorjning_efter="", avslutsorsak="flytt"),
+        *people(1, MOLNDAL, "kvinna", "2022-01-10", **ended, tid_offentlig_forsorjning="",
+                forsorjning_fore="", sysselsattning_efter="aktivt_arbetssokande",
+                forsorjning_efter="a_kassa", avslutsorsak="aktivt_arbetssokande"),
+        *people(1, MOLNDAL, "man", "2022-02-01", fodelsear="", utbildning=""),
+        *people(1, MOLNDAL, "man", "2022-02-01", forsorjning_fore=""),
+        *people(1, MOLNDAL, "okant", "2022-02-01", fodelsear="1995"),
+    ]  # fmt: skip
+    referrals = "".join(
+        f"R{i},{FORBUND},2022-03-0{i},{MOLNDAL},{kon},{party},{insats},{started}\n"
+        for i, kon, party, insats, started in [
+            (1, "kvinna", "psykiatrin", "", ""),
+            (2, "man", "vardcentral", "Balder", ""),
+            (3, "okant", "annan", "Balder", "ja"),
+        ]
+    )
+    pop = population(store_of(tmp_path, rows, referrals), "forbund", FORBUND, 2022)
+    tables = compute_tables(pop)
+    everyone = {"kvinna": 3, "man": 2, "okant": 1, "totalt": 6}
+    assert wide(tables["deltagarflode"])["samtliga"] == everyone
+    assert wide(tables["alder"]) == {
+        "-29": {"kvinna": 0, "man": 0, "okant": 1, "totalt": 1},
+        "30-44": {"kvinna": 2, "man": 1, "okant": 0, "totalt": 3},
+        "45-59": {"kvinna": 0, "man": 0, "okant": 0, "totalt": 0},
+        "60-": {"kvinna": 0, "man": 0, "okant": 0, "totalt": 0},
+        "ej_angivet": {"kvinna": 1, "man": 1, "okant": 0, "totalt": 2},
+        "totalt": everyone,
+    }
+    education = wide(tables["utbildning"])
+    assert education["gymnasium"] == {"kvinna": 2, "man": 1, "okant": 1, "totalt": 4}
+    assert education["ej_angivet"] == {"kvinna": 1, "man": 1, "okant": 0, "totalt": 2}
+    support_time = wide(tables["tid_offentlig_forsorjning"])
+    assert support_time["upp_till_3_ar"] == {"kvinna": 2, "man": 2, "okant": 1, "totalt": 5}
+    assert support_time["ej_angivet"] == {"kvinna": 1, "man": 0, "okant": 0, "totalt": 1}
+    before = wide(tables["forsorjning_fore"])
+    assert "ej_angivet" not in before
+    assert before["forsorjningsstod"] == {"kvinna": 2, "man": 1, "okant": 1, "totalt": 4}
+    assert before["totalt"] == before["forsorjningsstod"]
+    after = wide(tables["sysselsattning_efter"])
+    assert after["studier"] == after["aktivt_arbetssokande"] == {"kvinna": 1, "man": 0, "totalt": 1}
+    assert after["totalt"] == {"kvinna": 2, "man": 0, "totalt": 2}
+    results = tables["resultat"]
+    assert wide(results, "grupp", "alla")["avslutade"] == {"kvinna": 3, "man": 0, "totalt": 3}
+    assert wide(results, "grupp", "30_och_aldre")["avslutade"]["totalt"] == 2
+    assert wide(results, "grupp", "under_30")["avslutade"]["totalt"] == 0
+    assert wide(tables["flode_insats"], "matt", "remisser")["Balder"] == {"totalt": 2}
+    assert wide(tables["remisser_remittent"])["totalt"] == {
+        "kvinna": 1, "man": 1, "okant": 1, "totalt": 3
+    }  # fmt: skip
+    facts = quality_facts(pop).counts
+    assert (facts["remisser"], facts["tilldelade"], facts["startade"], facts["okand_start"]) == (
+        3, 2, 1, 2
+    )  # fmt: skip

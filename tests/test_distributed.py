@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import nbformat
+import pytest
 from conftest import SMALL_DATASET, SMALL_MATRIX, SmallBuild
 from distributed import LocalCluster
 from finsam_command import finsam
 
 from finsam.pipeline import kernels
 from finsam.pipeline.build import build_site
+
+pytestmark = pytest.mark.pipeline
 
 
 def _outputs(notebook) -> list:

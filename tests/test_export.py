@@ -13,6 +13,8 @@ from finsam_command import finsam
 
 from finsam.stats.catalog import PAGE_TABLES
 
+pytestmark = pytest.mark.pipeline
+
 SMALL = Path(__file__).parent / "fixtures" / "small"
 EXAMPLE = Path(__file__).parents[1] / "data" / "example"
 

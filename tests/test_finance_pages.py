@@ -133,6 +133,7 @@ def test_the_navbar_leads_to_the_financial_reports(browser: Browser, finance_sit
     context.close()
 
 
+@pytest.mark.pipeline
 def test_one_financial_report_runs_alone_and_a_year_without_statements_is_refused(tmp_path):
     common = ("--build-dir", str(tmp_path / "b"), "--renderer", "builtin")
     done = finsam("run", "ekonomi", "--year", "2019", *common)

@@ -305,6 +305,7 @@ def test_a_measurable_goal_of_a_structural_insats_is_refused(tmp_path):
     ) + " ".join(done.stderr.split())
 
 
+@pytest.mark.pipeline
 def test_goal_and_finance_tables_export_tidy(tmp_path):
     common = ("--build-dir", str(tmp_path / "b"), "--out", str(tmp_path / "out"))
     done = finsam("tables", "--level", "mal", "--year", "2022", *common)
@@ -334,6 +335,7 @@ def test_goal_and_finance_tables_export_tidy(tmp_path):
     assert refused.returncode == 1 and "Traceback" not in refused.stderr
 
 
+@pytest.mark.pipeline
 def test_a_goal_follow_up_runs_alone_and_a_year_without_goals_is_refused(tmp_path):
     common = ("--data", str(FIXTURE), "--build-dir", str(tmp_path / "b"), "--renderer", "builtin")
     matrix = tmp_path / "matrix.yml"

@@ -7,7 +7,11 @@ import csv
 import shutil
 from pathlib import Path
 
+import pytest
+
 from finsam.pipeline.build import build_site
+
+pytestmark = pytest.mark.pipeline
 
 SMALL = Path(__file__).parent / "fixtures" / "small"
 MATRIX = """years: [2022]

@@ -15,6 +15,8 @@ from finsam.pipeline.build import prepare_store
 from finsam.pipeline.execute import ensure_kernel, execute_run
 from finsam.pipeline.matrix import plan_runs
 
+pytestmark = pytest.mark.pipeline
+
 MATRIX = {
     "years": [2022],
     "riket": True,

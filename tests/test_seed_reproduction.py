@@ -1,5 +1,5 @@
 """The product's own table path (catalog protection → Swedish share text) reproduces the shares
-that seed 003 prints in Bilaga 3, from the printed counts.
+that Försäkringskassans rapport 2021 prints in Bilaga 3, from the printed counts.
 
 The product computes a share from the column sum of the categories; the report from its printed
 total. Where the two differ (misprints documented in data/national/SOURCES.md), the printed

@@ -581,17 +581,18 @@ def test_national_page_from_the_index(page: Page, small_site: Path):
     level_section(page, "Riket").get_by_role("link", name="Riket", exact=True).click()
     expect(page).to_have_url(re.compile(re.escape(RIKET_PAGE) + "$"))
     expect(page.get_by_role("heading", level=1)).to_have_text("Riket 2022")
-    # Seed 003, Tabell 5: work or studies after an ended insats 2021 — 31 %, 36 %, 34 %.
+    # Försäkringskassans rapport 2021, Tabell 5: work or studies after an ended insats 2021 — 31 %,
+    # 36 %, 34 %.
     assert row_values(page, "nationellt_arbete_studier_over_tid", "2021") == {
         "Kvinnor": "31 %",
         "Män": "36 %",
         "Totalt": "34 %",
     }
-    # Seed 003, Tabell 4: 24 102 participants in 2021.
+    # Försäkringskassans rapport 2021, Tabell 4: 24 102 participants in 2021.
     assert row_values(page, "nationellt_deltagare_over_tid", "2021") == {
         "Deltagare totalt under året": "24 102"
     }
-    # Seed 003, Tabell 7: days with sickness benefit, 2020: −7,7.
+    # Försäkringskassans rapport 2021, Tabell 7: days with sickness benefit, 2020: −7,7.
     assert (
         row_values(page, "nationellt_dagar_skillnad_over_tid", "2020")[
             "Sjuk- eller rehabiliteringspenning"

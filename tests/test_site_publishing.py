@@ -619,3 +619,84 @@ def test_every_pdf_holds_the_tables_and_charts_of_its_page(example_site: Path):
         assert captions, page
         missing = [c for c in captions + charts if c not in text]
         assert not missing, (page.relative_to(example_site).as_posix(), missing)
+
+
+# --- protected pages as a reader sees them -------------------------------------------------------
+
+AGE_GROUPS = {"-29 år": (0, 29), "30-44 år": (30, 44), "45-59 år": (45, 59), "60 år -": (60, 200)}
+
+
+def ages_from_the_raw_file(kommun: str | None, year: int = 2022) -> dict[tuple[str, str], int]:
+    """{(age group as shown, column header): count} of the example's participations with personal
+    data active any day of ``year`` (of the förbund, or of one kommun code), counted with the
+    csv module from the dataset's own file: the age at start is the start year minus the year
+    of birth."""
+    counts: dict[tuple[str, str], int] = {}
+    column = {"kvinna": "Kvinnor", "man": "Män"}
+    with (Path(__file__).parents[1] / "data/example/deltaganden.csv").open(encoding="utf-8") as f:
+        for row in csv.DictReader(f):
+            if row["registrering"] != "personuppgifter" or kommun not in (None, row["kommun"]):
+                continue
+            ended_before = row["slutdatum"] and row["slutdatum"] < f"{year}-01-01"
+            if row["startdatum"] > f"{year}-12-31" or ended_before:
+                continue
+            group = "Uppgift saknas"
+            if row["fodelsear"]:
+                age = int(row["startdatum"][:4]) - int(row["fodelsear"])
+                group = next(g for g, (low, high) in AGE_GROUPS.items() if low <= age <= high)
+            for header in (column.get(row["kon"]), "Totalt"):
+                if header:
+                    counts[group, header] = counts.get((group, header), 0) + 1
+    return counts
+
+
+@pytest.mark.parametrize(("rel", "kommun"), [(EXAMPLE_FORBUND, None), (EXAMPLE_KOMMUN, "1402")])
+def test_a_protected_page_shows_the_counts_of_the_raw_file_or_hides_them(
+    page: Page, example_site: Path, rel: str, kommun: str | None
+):
+    """The age table of the förbund's and of Partille's page 2022 (threshold 4), read in the
+    browser: every shown count is the count of the raw file, every count from 1 to 4 is "..",
+    and the share beside a hidden count is hidden too."""
+    raw = ages_from_the_raw_file(kommun)
+    page.goto(file_url(example_site, rel))
+    header, rows = shown_table(page, "alder")
+    counted = [h for h in header[1:] if not h.startswith("Andel")]
+    assert counted == (["Kvinnor", "Män", "Totalt"] if kommun is None else ["Totalt"])
+    hidden = shown = 0
+    for row in rows[:-1]:
+        for name in counted:
+            count, share = row[header.index(name)], row[header.index(name) + 1]
+            true = raw.get((row[0], name), 0)
+            if count == "..":
+                hidden += 1
+                assert share == ".."
+            else:
+                shown += 1
+                assert int(count.replace("\u00a0", "").replace(" ", "")) == true, (rel, row[0])
+                assert not 1 <= true <= 4, (rel, row[0], name, true)
+    assert rows[-1][0] == "Totalt"
+    total = sum(n for (_, name), n in raw.items() if name == "Totalt")
+    assert rows[-1][header.index("Totalt")] == str(total)
+    assert hidden and shown  # the table meets both kinds of cells
+
+
+def test_the_data_quality_text_of_a_protected_page_hides_what_its_table_hides(
+    page: Page, example_site: Path
+):
+    """The förbund page 2022: the quality list's first item names the registrations, the
+    persons and the repeated registrations with the numbers of the flow table (".." where it
+    hides them), never a count the table hides."""
+    page.goto(file_url(example_site, EXAMPLE_FORBUND))
+    _, flow = shown_table(page, "deltagarflode")
+    totals = {row[0]: row[-1] for row in flow}
+    first = cells(page.locator(".finsam-quality li").first)[0]
+    expected = (
+        f"{totals['Samtliga']} deltaganden med personuppgifter under 2022 gäller "
+        f"{totals['Unika']} unika personer"
+    )
+    assert expected in first, first
+    repeated = re.search(r": (\S+) deltaganden är en persons andra", first)
+    assert repeated, first
+    if ".." not in (totals["Samtliga"], totals["Unika"]):
+        samtliga, unika = (int(totals[k].replace("\u00a0", "")) for k in ("Samtliga", "Unika"))
+        assert repeated[1] in ("..", str(samtliga - unika))

@@ -49,14 +49,14 @@ def test_example_is_marked_synthetic(example):
 def test_example_2022_volumes_resemble_seed_000(example):
     part, refs = example.tables["deltaganden"], example.tables["remisser"]
     flow = flows.participant_flow(part, 2022).set_index(["kategori", "kon"])["antal"]
-    assert 220 <= flow["samtliga", "totalt"] <= 256  # seed 000: 238
+    assert 220 <= flow["samtliga", "totalt"] <= 256  # Statistikbilaga 2022, Insjöriket: 238
     assert 0.55 <= flow["samtliga", "kvinna"] / flow["samtliga", "totalt"] <= 0.63  # 59 %
     assert flow["unika", "totalt"] < flow["samtliga", "totalt"]  # 209 unika of 238
-    assert 130 <= flow["nya", "totalt"] <= 160  # seed 000: 145
-    assert 145 <= flow["avslutade", "totalt"] <= 180  # seed 000: 164
-    assert 1 <= flow["anonyma", "totalt"] <= 15  # seed 000: 8 + 1
+    assert 130 <= flow["nya", "totalt"] <= 160  # Statistikbilaga 2022, Insjöriket: 145
+    assert 145 <= flow["avslutade", "totalt"] <= 180  # Statistikbilaga 2022, Insjöriket: 164
+    assert 1 <= flow["anonyma", "totalt"] <= 15  # Statistikbilaga 2022, Insjöriket: 8 + 1
     received = referrals.referrals_in_year(refs, 2022)
-    assert 65 <= len(received) <= 90  # seed 000: 77 January–August
+    assert 65 <= len(received) <= 90  # Statistikbilaga 2022, Insjöriket: 77 January–August
     assert received["datum"].max() < pd.Timestamp(2022, 9, 1)  # referral stop
     insatser = set(flows.participations_in_year(part, 2022)["insats"])
     assert insatser == {"Balder", "Individsamverkansteamet", "Primus"}

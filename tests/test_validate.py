@@ -15,6 +15,7 @@ from finsam.errors import InvalidDataset
 from finsam.inputs.dataset import load_dataset
 from finsam.inputs.store import Store, ingest
 from finsam.inputs.validate import check_dataset, validate_dataset
+from finsam.pipeline.build import prepare_store
 
 SMALL = Path(__file__).parent / "fixtures" / "small"
 
@@ -320,13 +321,21 @@ def digest(folder: Path) -> str:
 
 
 def test_invalid_dataset_is_not_ingested_and_input_untouched(dataset, tmp_path):
+    """A build folder holds the store of the valid dataset; the same dataset with one bad cell
+    is refused, and neither the dataset nor the stores change (no new store, no temporary
+    file left)."""
+    stores = tmp_path / "build" / "stores"
+    valid = prepare_store(dataset, tmp_path / "build")
+    kept = {p.name: p.read_bytes() for p in stores.iterdir()}
     edit(dataset, "deltaganden", 2, "kon", "kvinn")
     before = digest(dataset)
     with pytest.raises(InvalidDataset) as caught:
-        load_dataset(dataset)
-    assert len(caught.value.violations) == 1
+        prepare_store(dataset, tmp_path / "build")
+    assert [(v.row, v.column, v.value) for v in caught.value.violations] == [(2, "kon", "kvinn")]
     assert digest(dataset) == before
-    assert not (tmp_path / "store.duckdb").exists()
+    assert {p.name: p.read_bytes() for p in stores.iterdir()} == kept
+    assert list(kept) == [Path(valid.path).name]
+    assert len(Store(valid.path).participations()) == 11
 
 
 def test_store_replaced_atomically_and_readable(tmp_path):

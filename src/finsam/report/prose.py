@@ -49,7 +49,8 @@ def flow_summary(
     subject: str = "förbundet",
     period_end: dt.date | None = None,
 ) -> str:
-    """Seed 000's paragraph: "Under perioden januari till och med december 2022 har förbundet
+    """The paragraph of Statistikbilaga 2022, Insjöriket: "Under perioden januari till och med
+    december 2022 har förbundet
     registrerat 238 deltagare (varav 209 unika) …"; for a kommun, the participants living there."""
     c = lambda k: _count(flow, k, "totalt")  # noqa: E731
     counted = (

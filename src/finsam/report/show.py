@@ -258,7 +258,8 @@ def _percent(value) -> str:
 
 
 def national_series(store_path: str, name: str) -> None:
-    """One national time series of seed 003 (tables 1, 4, 5, 6, 7) as a table and a chart."""
+    """One national time series of Försäkringskassans rapport 2021 (tables 1, 4, 5, 6, 7) as a
+    table and a chart."""
     data = national.series(open_store(store_path), name)
     title = national.SERIES[name]
     kon = {k: v for k, v in codes.KON.items()}
@@ -306,7 +307,8 @@ def national_series(store_path: str, name: str) -> None:
 
 
 def compared_with_national(page: ReportPage, store_path: str, table_id: str) -> None:
-    """Shares of a table beside the national shares 2021 (seed 003 Bilaga 3)."""
+    """Shares of a table beside the national shares 2021 (Försäkringskassans rapport 2021,
+    Bilaga 3)."""
     spec = BY_ID[table_id]
     compared = national.compare_shares(page.tables[table_id], open_store(store_path), table_id)
     labels = _labels(page, table_id)

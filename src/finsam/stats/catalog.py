@@ -87,7 +87,7 @@ TABLES: tuple[TableSpec, ...] = (
         "Kommun",
         lambda p: referrals.referrals_by_kommun(p.remisser, p.year, p.kommuner),
         _kommun_labels,
-        "Statistikbilaga (seed 000): Remissinflöde",
+        "Statistikbilaga 2022, Insjöriket: Remissinflöde",
     ),
     TableSpec(
         "remisser_remittent",
@@ -95,7 +95,7 @@ TABLES: tuple[TableSpec, ...] = (
         "Remittent",
         lambda p: referrals.referrals_by_party(p.remisser, p.year),
         _static(codes.REMITTENT),
-        "Statistikbilaga (seed 000): Remissinflöde",
+        "Statistikbilaga 2022, Insjöriket: Remissinflöde",
     ),
     TableSpec(
         "deltagarflode",
@@ -103,7 +103,7 @@ TABLES: tuple[TableSpec, ...] = (
         "Deltagare",
         lambda p: flows.participant_flow(p.deltaganden, p.year, p.period_end),
         _static(codes.DELTAGARFLODE),
-        "Statistikbilaga (seed 000): Deltagarflöden",
+        "Statistikbilaga 2022, Insjöriket: Deltagarflöden",
         additive=False,
         extra_lines=(("samtliga", ("pagaende", "avslutade")),),
     ),
@@ -113,7 +113,7 @@ TABLES: tuple[TableSpec, ...] = (
         "Insats",
         lambda p: flows.participations_by(p.deltaganden, p.year, "insats", _individual_insatser(p)),
         _insats_labels,
-        "Statistikbilaga (seed 000): Antal deltagare per insats",
+        "Statistikbilaga 2022, Insjöriket: Antal deltagare per insats",
     ),
     TableSpec(
         "flode_insats",
@@ -134,7 +134,7 @@ TABLES: tuple[TableSpec, ...] = (
         "Kommun",
         lambda p: flows.participations_by(p.deltaganden, p.year, "kommun", p.kommuner),
         _kommun_labels,
-        "Statistikbilaga (seed 000): Antal deltagare per kommun",
+        "Statistikbilaga 2022, Insjöriket: Antal deltagare per kommun",
     ),
     TableSpec(
         "registrering",
@@ -142,7 +142,7 @@ TABLES: tuple[TableSpec, ...] = (
         "Registrering",
         lambda p: flows.by_registration(p.deltaganden, p.year),
         _static(codes.REGISTRERING),
-        "Nationell rapport (seed 003) avsnitt 4.1",
+        "Försäkringskassans rapport 2021 avsnitt 4.1",
         chart=False,
     ),
     TableSpec(
@@ -151,7 +151,7 @@ TABLES: tuple[TableSpec, ...] = (
         "Åldersgrupp",
         lambda p: demographics.by_age(p.deltaganden, p.year),
         _static(codes.ALDERSGRUPP),
-        "Seed 000; seed 003 bilaga 3",
+        "Statistikbilaga 2022, Insjöriket; Försäkringskassans rapport 2021 bilaga 3",
     ),
     TableSpec(
         "utbildning",
@@ -159,7 +159,7 @@ TABLES: tuple[TableSpec, ...] = (
         "Utbildningsnivå",
         lambda p: demographics.by_education(p.deltaganden, p.year),
         _static(codes.UTBILDNING),
-        "Seed 000; seed 003 bilaga 3",
+        "Statistikbilaga 2022, Insjöriket; Försäkringskassans rapport 2021 bilaga 3",
     ),
     TableSpec(
         "tid_offentlig_forsorjning",
@@ -167,7 +167,7 @@ TABLES: tuple[TableSpec, ...] = (
         "Tid i offentlig försörjning",
         lambda p: demographics.by_time_on_support(p.deltaganden, p.year),
         _static(codes.TID_OFFENTLIG_FORSORJNING),
-        "Seed 000; seed 003 bilaga 3",
+        "Statistikbilaga 2022, Insjöriket; Försäkringskassans rapport 2021 bilaga 3",
     ),
     TableSpec(
         "forsorjning_fore",
@@ -175,7 +175,7 @@ TABLES: tuple[TableSpec, ...] = (
         "Försörjning före",
         lambda p: support.support_before(p.deltaganden, p.year),
         _static(codes.FORSORJNING),
-        "Seed 003 bilaga 3",
+        "Försäkringskassans rapport 2021 bilaga 3",
         mentions=True,
     ),
     TableSpec(
@@ -184,7 +184,7 @@ TABLES: tuple[TableSpec, ...] = (
         "Försörjning efter",
         lambda p: support.support_after(p.deltaganden, p.year),
         _static(codes.FORSORJNING),
-        "Seed 000: Försörjningsförändring",
+        "Statistikbilaga 2022, Insjöriket: Försörjningsförändring",
         mentions=True,
     ),
     TableSpec(
@@ -193,7 +193,7 @@ TABLES: tuple[TableSpec, ...] = (
         "Försörjning",
         lambda p: support.support_change(p.deltaganden, p.year),
         _static(codes.FORSORJNING),
-        "Seed 000; seed 003 bilaga 4",
+        "Statistikbilaga 2022, Insjöriket; Försäkringskassans rapport 2021 bilaga 4",
         second="tidpunkt",
         second_labels=codes.TIDPUNKT,
         mentions=True,
@@ -204,7 +204,7 @@ TABLES: tuple[TableSpec, ...] = (
         "Insatsinriktning",
         lambda p: demographics.by_orientation(p.deltaganden, p.insatser, p.year),
         _static(codes.INRIKTNING_INDIVID),
-        "Seed 003 bilaga 3",
+        "Försäkringskassans rapport 2021 bilaga 3",
     ),
     TableSpec(
         "tid_i_insats",
@@ -212,7 +212,7 @@ TABLES: tuple[TableSpec, ...] = (
         "Tid i insats",
         lambda p: outcomes.by_time_in_insats(p.deltaganden, p.year),
         _static(codes.TID_I_INSATS),
-        "Seed 000; seed 003 bilaga 3",
+        "Statistikbilaga 2022, Insjöriket; Försäkringskassans rapport 2021 bilaga 3",
     ),
     TableSpec(
         "avslutsorsak",
@@ -220,7 +220,8 @@ TABLES: tuple[TableSpec, ...] = (
         "Avslutsorsak",
         lambda p: outcomes.by_end_reason(p.deltaganden, p.year),
         _static(codes.AVSLUTSORSAK),
-        "Seed 000: Avslutningsanledning; seed 003 avsnitt 4.2",
+        "Statistikbilaga 2022, Insjöriket: Avslutningsanledning; "
+        "Försäkringskassans rapport 2021 avsnitt 4.2",
     ),
     TableSpec(
         "sysselsattning_efter",
@@ -228,7 +229,7 @@ TABLES: tuple[TableSpec, ...] = (
         "Sysselsättning",
         lambda p: outcomes.by_occupation_after(p.deltaganden, p.year),
         _static(codes.SYSSELSATTNING),
-        "Seed 000: Sysselsättning efter avslutad insats",
+        "Statistikbilaga 2022, Insjöriket: Sysselsättning efter avslutad insats",
         mentions=True,
     ),
     TableSpec(
@@ -237,7 +238,7 @@ TABLES: tuple[TableSpec, ...] = (
         "Resultat",
         lambda p: outcomes.results(p.deltaganden, p.year),
         _static(codes.RESULTAT_MATT),
-        "Seed 003 avsnitt 4.2, tabell 5–6",
+        "Försäkringskassans rapport 2021 avsnitt 4.2, tabell 5–6",
         second="grupp",
         second_labels=codes.RESULTAT_GRUPP,
         additive=False,
@@ -250,7 +251,7 @@ TABLES: tuple[TableSpec, ...] = (
         "Inriktning",
         lambda p: structural.structural_by_orientation(p.strukturdeltagare, p.insatser, p.year),
         _static(codes.INRIKTNING_STRUKTUR),
-        "Seed 000; seed 003 avsnitt 3.3",
+        "Statistikbilaga 2022, Insjöriket; Försäkringskassans rapport 2021 avsnitt 3.3",
         second="matt",
         second_labels=codes.STRUKTUR_MATT,
         chart=False,

@@ -1,6 +1,6 @@
 """Participant flow (deltagarflöde): samtliga, unika, nya, pågående, avslutade, anonyma, volym.
 
-Counting rules (data contract; seed 000 "Deltagarflöden"):
+Counting rules (data contract; Statistikbilaga 2022, Insjöriket "Deltagarflöden"):
 
 * ``samtliga`` — participations registered with personal data (``personuppgifter``) active any
   day of the year. One person in two insatser counts twice.
@@ -25,7 +25,7 @@ import pandas as pd
 from finsam.stats import periods
 from finsam.stats.tidy import count_by_gender, genders_present, stack
 
-# The categories seed 000 draws in its flow charts.
+# The categories Statistikbilaga 2022, Insjöriket draws in its flow charts.
 CHART_CATEGORIES = ("samtliga", "nya", "pagaende", "avslutade")
 
 
@@ -79,7 +79,8 @@ def participations_by(
 
 
 def by_registration(deltaganden: pd.DataFrame, year: int) -> pd.DataFrame:
-    """``registrering`` (seed 003 §4.1): participations with personal data active in the year,
+    """``registrering`` (Försäkringskassans rapport 2021 §4.1): participations with personal data
+    active in the year,
     anonymous and volume participations started in the year; ``kon`` is ``totalt`` only, as
     volume participations are counted as a number only."""
     started = periods.started_in_year(deltaganden, year)

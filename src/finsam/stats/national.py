@@ -1,4 +1,4 @@
-"""The national figures published in seed 003 (Försäkringskassan's report 2021), read from the
+"""The national figures published in Försäkringskassans rapport 2021, read from the
 store, as time series and as comparison columns beside a population's own shares."""
 
 from __future__ import annotations
@@ -29,7 +29,8 @@ def series(store: Store, name: str) -> pd.DataFrame:
 
 def compare_shares(table: pd.DataFrame, store: Store, tabell: str) -> pd.DataFrame:
     """Beside a protected table's total shares (``andel``, kon ``totalt``), the national shares
-    of 2021 for the same categories (seed 003 Bilaga 3): columns ``kategori``, ``andel``,
+    of 2021 for the same categories (Försäkringskassans rapport 2021 Bilaga 3): columns
+    ``kategori``, ``andel``,
     ``andel_nationellt``; categories the national table lacks get no national share."""
     national = store.table("nationellt_bilaga3_2021")
     national = national[(national["tabell"] == tabell) & (national["kon"] == "totalt")]

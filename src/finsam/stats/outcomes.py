@@ -1,5 +1,5 @@
 """What happened when a participation ended: end reason, occupation after, time in insats, and
-the result shares of seed 003 §4.2 (tables 5–6).
+the result shares of Försäkringskassans rapport 2021 §4.2 (tables 5–6).
 
 Population: participations with personal data ended in the year ("Outcome shares use ended
 participations registered with personal data"). "Arbete eller studier" = any of
@@ -43,7 +43,8 @@ def by_end_reason(deltaganden: pd.DataFrame, year: int) -> pd.DataFrame:
 
 def by_occupation_after(deltaganden: pd.DataFrame, year: int) -> pd.DataFrame:
     """``sysselsattning_efter``: mentions of each occupation after ended insats × gender. One
-    participation may end towards several (seed 000: 39 rows for 26 persons)."""
+    participation may end towards several (Statistikbilaga 2022, Insjöriket: 39 rows for 26
+    persons)."""
     return mentions_by_gender(
         ended_in_year(deltaganden, year), "sysselsattning_efter", codes.SYSSELSATTNING
     )

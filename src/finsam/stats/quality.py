@@ -1,5 +1,6 @@
 """Data-quality reconciliation of a förbund's year: real SUS data disagree with themselves
-(seed 000: 238 registrations but 209 persons; 164 ended in one section, 159 in another). Each
+(Statistikbilaga 2022, Insjöriket: 238 registrations but 209 persons; 164 ended in one section, 159
+in another). Each
 check states the numbers on both sides and whether they agree, instead of hiding a difference.
 
 The counts of the section form a table of their own (``datakvalitet``, :func:`quality_table`)

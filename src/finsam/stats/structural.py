@@ -1,5 +1,6 @@
 """Structural insatser (strukturövergripande): staff and managers of the parties, counted as a
-number per insats and year (seed 000: 195 participants; seed 003 §3.3, table 3)."""
+number per insats and year (Statistikbilaga 2022, Insjöriket: 195 participants; Försäkringskassans
+rapport 2021 §3.3, table 3)."""
 
 from __future__ import annotations
 

@@ -1,6 +1,6 @@
 """Support (försörjning) before and after an insats: sources of support are multi-valued, so the
-tables count *mentions* and their shares are of all mentions (seed 003 Bilaga 3 "Försörjning
-före": 10 523 mentions for 9 489 women).
+tables count *mentions* and their shares are of all mentions (Försäkringskassans rapport 2021,
+Bilaga 3 "Försörjning före": 10 523 mentions for 9 489 women).
 
 Populations: before — *samtliga* participations of the year; after and the change — the
 participations with personal data ended in the year.
@@ -36,8 +36,9 @@ def support_after(deltaganden: pd.DataFrame, year: int) -> pd.DataFrame:
 
 
 def support_change(deltaganden: pd.DataFrame, year: int) -> pd.DataFrame:
-    """``forsorjningsforandring``: for participations ended in the year, mentions of each source
-    before (``tidpunkt=fore``) and after (``efter``) × gender (seed 000, seed 003 Bilaga 4)."""
+    """``forsorjningsforandring``: for participations ended in the year, mentions of each
+    source before (``tidpunkt=fore``) and after (``efter``) × gender (Statistikbilaga 2022,
+    Insjöriket; Försäkringskassans rapport 2021, Bilaga 4)."""
     ended = ended_in_year(deltaganden, year)
     parts = [
         mentions_by_gender(ended, column, codes.FORSORJNING).assign(tidpunkt=moment)

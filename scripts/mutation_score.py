@@ -1,0 +1,58 @@
+"""Summarise a ``mutmut run``: the mutants per module, the ones that were not killed, and last
+the line ``mutation score: K/N killed (P %)``.
+
+A mutant counts as killed when a test failed on it or it ran past mutmut's time limit (a loop
+that no longer ends); every other outcome (survived, no test reaches it, suspicious) counts
+against the score. Reads the result files mutmut keeps in ``mutants/``.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections import Counter
+from pathlib import Path
+
+from mutmut.stats import status_by_exit_code
+
+CAUGHT = {"killed", "timeout"}
+
+
+def results(mutants: Path) -> dict[str, dict[str, str]]:
+    """Status of every mutant, by the module it mutates (``src/finsam/stats/flows.py``)."""
+    by_module: dict[str, dict[str, str]] = {}
+    for meta in sorted(mutants.rglob("*.py.meta")):
+        exit_codes = json.loads(meta.read_text(encoding="utf-8"))["exit_code_by_key"]
+        module = meta.relative_to(mutants).as_posix().removesuffix(".meta")
+        by_module[module] = {name: status_by_exit_code[code] for name, code in exit_codes.items()}
+    return by_module
+
+
+def main(mutants: Path = Path("mutants")) -> int:
+    by_module = results(mutants)
+    if not by_module:
+        print(f"no mutation results in {mutants}/: run `mutmut run` first", file=sys.stderr)
+        return 1
+    killed = total = 0
+    print(f"{'module':<48} {'mutants':>8} {'killed':>7} {'score':>7}")
+    for module, statuses in by_module.items():
+        caught = sum(status in CAUGHT for status in statuses.values())
+        killed, total = killed + caught, total + len(statuses)
+        score = 100 * caught / len(statuses) if statuses else 100.0
+        print(f"{module:<48} {len(statuses):>8} {caught:>7} {score:>6.1f}%")
+    left = {
+        name: status
+        for statuses in by_module.values()
+        for name, status in statuses.items()
+        if status not in CAUGHT
+    }
+    if left:
+        print(f"\nnot killed ({', '.join(f'{n} {s}' for s, n in Counter(left.values()).items())}):")
+        for name, status in left.items():
+            print(f"    {name}: {status}")
+    print(f"\nmutation score: {killed}/{total} killed ({100 * killed / total:.1f} %)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(*(Path(a) for a in sys.argv[1:])))

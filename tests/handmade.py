@@ -1,0 +1,66 @@
+"""Handmade datasets for tests: participations listed in a test, written as a
+contract-conformant dataset (defaults filled in) and ingested into a store."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+
+from finsam.inputs.dataset import load_dataset
+from finsam.inputs.store import Store, ingest
+
+FORBUND = "Samordningsförbundet Insjöriket"
+COLUMNS = [
+    "deltagande_id", "person_id", "forbund", "insats", "kommun", "kon", "registrering",
+    "fodelsear", "startdatum", "slutdatum", "utbildning", "tid_offentlig_forsorjning",
+    "forsorjning_fore", "forsorjning_efter", "sysselsattning_fore", "sysselsattning_efter",
+    "avslutsorsak",
+]  # fmt: skip
+
+
+def people(n: int, kommun: str, kon: str, start: str, end: str = "", **values: str) -> list[dict]:
+    """``n`` participations of ``n`` different people with the same attributes."""
+    return [
+        {"kommun": kommun, "kon": kon, "startdatum": start, "slutdatum": end, **values}
+        for _ in range(n)
+    ]
+
+
+def store_of(tmp_path: Path, rows: list[dict], remisser: str = "") -> Store:
+    """A contract-conformant dataset of ``rows`` (defaults filled in; ``deltagande_id`` D0000…,
+    ``person_id`` P0000… in order) and of the ``remisser`` rows (CSV lines), ingested."""
+    folder = tmp_path / "data"
+    folder.mkdir()
+    frame = pd.DataFrame(rows)
+    frame["deltagande_id"] = [f"D{i:04d}" for i in range(len(frame))]
+    frame["person_id"] = [f"P{i:04d}" for i in range(len(frame))]
+    defaults = {
+        "forbund": FORBUND,
+        "insats": "Balder",
+        "registrering": "personuppgifter",
+        "fodelsear": "1980",
+        "utbildning": "gymnasium",
+        "tid_offentlig_forsorjning": "upp_till_3_ar",
+        "forsorjning_fore": "forsorjningsstod",
+    }
+    for column in COLUMNS:
+        if column not in frame:
+            frame[column] = defaults.get(column, "")
+        frame[column] = frame[column].fillna(defaults.get(column, ""))
+    ended = frame["slutdatum"] != ""
+    frame.loc[ended & (frame["avslutsorsak"] == ""), "avslutsorsak"] = "annat"
+    frame[COLUMNS].to_csv(folder / "deltaganden.csv", index=False)
+    (folder / "insatser.csv").write_text(
+        f"forbund,insats,typ,inriktning,startar,slutar\n{FORBUND},Balder,individinriktad,"
+        "forberedande,2016,\n",
+        encoding="utf-8",
+    )
+    (folder / "remisser.csv").write_text(
+        "remiss_id,forbund,datum,kommun,kon,remittent,insats,startad\n" + remisser,
+        encoding="utf-8",
+    )
+    (folder / "strukturdeltagare.csv").write_text(
+        "forbund,insats,ar,antal,kvinnor,man\n", encoding="utf-8"
+    )
+    return Store(ingest(load_dataset(folder), tmp_path / "store.duckdb"))
