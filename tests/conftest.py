@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 from playwright.sync_api import Browser, sync_playwright
 
 SMALL_DATASET = Path(__file__).resolve().parent / "fixtures" / "small"
@@ -29,6 +30,53 @@ CHROMIUM_ARGS = [
     "--disable-sync",
     "--no-first-run",
 ]
+
+
+# --- tests never write into the checkout ----------------------------------------------------------
+
+CHECKOUT = Path(__file__).resolve().parents[1]
+# Left to their tools: the environment, the browser packages, bytecode and lint caches, and the
+# folder a mutation run works in.
+NOT_WATCHED = {".git", ".venv", "node_modules", "__pycache__", ".ruff_cache", "mutants"}
+
+
+def checkout_files() -> dict[str, int]:
+    """Every file of the checkout outside :data:`NOT_WATCHED`, with its modification time."""
+    found = {}
+    for folder, subfolders, files in os.walk(CHECKOUT):
+        subfolders[:] = [
+            d for d in subfolders if d not in NOT_WATCHED and not d.endswith(".egg-info")
+        ]
+        for name in files:
+            path = os.path.join(folder, name)
+            found[os.path.relpath(path, CHECKOUT)] = os.stat(path).st_mtime_ns
+    return found
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    if not hasattr(session.config, "workerinput") and (CHECKOUT / ".git").exists():
+        session.config.stash[CHECKOUT_KEY] = checkout_files()
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    """Fail the run when a test wrote into the checkout (tests use temporary folders only)."""
+    before = session.config.stash.get(CHECKOUT_KEY, None)
+    if before is None:
+        return
+    after = checkout_files()
+    written = sorted(p for p in after.keys() | before.keys() if after.get(p) != before.get(p))
+    if written:
+        listed = "\n  ".join(written[:20])
+        session.config.get_terminal_writer().line(
+            f"\ntests wrote into the checkout ({len(written)} files):\n  {listed}", red=True
+        )
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
+
+
+CHECKOUT_KEY = pytest.StashKey[dict[str, int]]()
+# Hypothesis keeps no example database (it would be a folder in the checkout).
+settings.register_profile("finsam", database=None)
+settings.load_profile("finsam")
 
 
 # Fixtures that build a site or a store with the finsam command or its pipeline: a test that

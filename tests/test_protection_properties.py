@@ -21,9 +21,8 @@ The tests:
 * monotonicity: hiding more cells never narrows an interval;
 * the relations that hold a cell's bounds (worked out by hand), and the order complements are
   taken in for a cell held across förbund families;
-* two known-bug tests (fully hidden groups crash the audit, see their docstrings): they fail
-  until ``audit._optimum`` handles HiGHS's status ``Unknown``, and the same crash can make the
-  linked-table and monotonicity properties fail when Hypothesis hides a whole group.
+* two regression tests of fully hidden groups, on which the audit once crashed (see their
+  docstrings).
 """
 
 from __future__ import annotations
@@ -452,12 +451,11 @@ def outcome(run: Callable[[], T]) -> T | str:
 def test_fully_hidden_table_is_unbounded() -> None:
     """Every cell of a table hidden entirely is unbounded above.
 
-    KNOWN BUG, this test fails until it is fixed: ``intervals`` raises ``RuntimeError: audit:
-    linear program ended with Unknown``. The per-cell solves in ``audit._group_intervals`` are
-    warm-started from the previous one; for the grand total (the ninth solve) HiGHS 1.16's dual
-    simplex stops with model status ``kUnknown`` on this unbounded program (a fresh solve, e.g.
-    with ``only=[8]``, says ``kUnbounded``), and ``audit._optimum`` treats every status but
-    ``kOptimal`` and ``kUnbounded`` as fatal.
+    A regression test: ``intervals`` raised ``RuntimeError: audit: linear program ended with
+    Unknown``. The per-cell solves in ``audit._group_intervals`` are warm-started from the
+    previous one; for the grand total (the ninth solve) HiGHS 1.16's dual simplex stops with
+    model status ``kUnknown`` on this unbounded program (a fresh solve, e.g. with ``only=[8]``,
+    says ``kUnbounded``), which ``audit._optimum`` must solve again from scratch.
     """
     values, relations = TABLE.values, TABLE.relations
     hidden = np.ones(values.size, bool)
@@ -471,10 +469,9 @@ def test_protect_all_small_linked_tables() -> None:
     """Two linked 2×2 tables of ones: every cell is a small count, so all are hidden, and every
     interval is unbounded.
 
-    KNOWN BUG, this test fails until it is fixed: the same crash as in
-    :func:`test_fully_hidden_table_is_unbounded`, reached through ``failures`` (the capped
-    first solve cannot move every cell by three, so cells are solved one by one), so
-    ``protect`` raises instead of returning the all-hidden mask its docstring promises.
+    A regression test of the crash of :func:`test_fully_hidden_table_is_unbounded`, reached
+    through ``failures`` (the capped first solve cannot move every cell by three, so cells are
+    solved one by one): ``protect`` raised instead of returning the all-hidden mask.
     """
     system = linked_tables([[1, 1], [1, 1]], [[1, 1], [1, 1]])
     mask = outcome(lambda: protect(system.values, system.relations, THRESHOLD))

@@ -293,24 +293,6 @@ def test_no_serious_accessibility_violations(page: Page, small_site: Path, rel: 
     assert not serious, f"axe-core violations on {rel}:\n{format_violations(serious)}"
 
 
-# --- 8. screenshot -------------------------------------------------------------------------------
-
-
-def test_forbund_page_screenshot(
-    page: Page, small_site: Path, tmp_path_factory: pytest.TempPathFactory
-):
-    page.goto(file_url(small_site, FORBUND_PAGE))
-    page.wait_for_load_state("load")
-    shot = tmp_path_factory.mktemp("screenshots") / "forbund-2022.png"
-    page.screenshot(path=str(shot), full_page=True)
-    print(f"screenshot: {shot}")
-    data = shot.read_bytes()
-    assert data[:8] == b"\x89PNG\r\n\x1a\n"
-    width, height = int.from_bytes(data[16:20], "big"), int.from_bytes(data[20:24], "big")
-    assert width == 1280 and height > 900, (width, height)  # the whole page, not the viewport
-    assert len(data) > 20_000, f"{shot}: only {len(data)} bytes"
-
-
 # --- 9. PDF --------------------------------------------------------------------------------------
 
 

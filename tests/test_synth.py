@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import csv
 import filecmp
+import shutil
 from pathlib import Path
 
 import pandas as pd
@@ -42,8 +44,17 @@ def example():
     return load_dataset(EXAMPLE)
 
 
-def test_example_is_marked_synthetic(example):
+def test_only_a_dataset_that_says_so_is_synthetic(example, tmp_path):
+    """The example's ``dataset.yml`` says ``synthetic: true``; the same files saying ``false``,
+    or without a ``dataset.yml``, are real data (the default)."""
     assert example.synthetic is True
+    copy = tmp_path / "copy"
+    shutil.copytree(EXAMPLE, copy)
+    meta = copy / "dataset.yml"
+    meta.write_text(meta.read_text(encoding="utf-8").replace("synthetic: true", "synthetic: false"))
+    assert load_dataset(copy).synthetic is False
+    meta.unlink()
+    assert load_dataset(copy).synthetic is False
 
 
 def test_example_2022_volumes_resemble_seed_000(example):
@@ -65,9 +76,20 @@ def test_example_2022_volumes_resemble_seed_000(example):
 
 
 def test_example_covers_2019_to_2022(example):
+    """Participations with personal data active any day of each year, counted with the csv
+    module from the dataset's own file, are the flow table's samtliga."""
+    with (EXAMPLE / "deltaganden.csv").open(encoding="utf-8") as f:
+        rows = [r for r in csv.DictReader(f) if r["registrering"] == "personuppgifter"]
     part = example.tables["deltaganden"]
     for year in range(2019, 2023):
-        assert len(flows.participations_in_year(part, year)) > 150
+        first, last = f"{year}-01-01", f"{year}-12-31"
+        active = [
+            r
+            for r in rows
+            if r["startdatum"] <= last and (r["slutdatum"] == "" or r["slutdatum"] >= first)
+        ]
+        flow = flows.participant_flow(part, year).set_index(["kategori", "kon"])["antal"]
+        assert flow["samtliga", "totalt"] == len(active) > 150, year
 
 
 def test_small_structural_counts_never_give_a_negative_gender_count():

@@ -69,6 +69,7 @@ def code_revision() -> str | None:
             text=True,
             timeout=10,
             check=True,
+            env={**os.environ, "GIT_OPTIONAL_LOCKS": "0"},  # reads only: no index refresh
         )
     except (OSError, subprocess.SubprocessError):
         return None
