@@ -220,3 +220,37 @@ def test_finances_are_ingested_with_the_dataset_and_refused_with_it(tmp_path, br
         prepare_store(broken, tmp_path / "other")
     assert any(v.source == "ekonomi.csv" for v in raised.value.violations)
     assert not list((tmp_path / "other").rglob("*.duckdb"))  # nothing ingested
+
+
+def test_budget_per_insats_2019_as_published(published):
+    """Årsredovisning 2019, Insjöriket, "Utfall budget per verksamhet" (tkr): twelve lines in
+    the report's order and the total last; avvikelse = budget − utfall (Ledning 325 − 276 = 49,
+    the total 17 244 − 17 701 = −457)."""
+    table = accounts.budget_by_insats(published, INSJORIKET, 2019)
+    assert list(table.columns) == ["insats", "budget", "utfall", "avvikelse"]
+    rows = [tuple(r) for r in table.itertuples(index=False)]
+    assert rows[:3] == [("Ledning", 325, 276, 49), ("AKTIV", 640, 727, -87),
+                        ("En väg in", 9600, 9671, -71)]  # fmt: skip
+    assert rows[-1] == ("", 17_244, 17_701, -457)
+    assert len(rows) == 13
+    assert sum(r[1] for r in rows[:-1]) == 17_244  # the lines add up to the total budget
+    assert accounts.budget_by_insats(published, INSJORIKET, 2017).empty
+
+
+def test_a_budget_line_without_an_outcome_has_no_deviation():
+    finances = pd.DataFrame(
+        {
+            "forbund": "F", "ar": 2023, "enhet": "tkr", "kalla": "",
+            "post": ["drift_budget_kostnader", "drift_utfall_kostnader", "drift_budget_kostnader",
+                     "drift_budget_kostnader", "drift_utfall_kostnader", "drift_utfall_kostnader"],
+            "del": ["", "", "Balder", "Primus", "Primus", "Balder"],
+            "belopp": [300, 280, 100, 200, 180, 100],
+        }
+    )  # fmt: skip
+    table = accounts.budget_by_insats(finances, "F", 2023)
+    assert [tuple(r) for r in table.astype(object).itertuples(index=False)] == [
+        ("Balder", 100, 100, 0), ("Primus", 200, 180, 20), ("", 300, 280, 20)
+    ]  # fmt: skip
+    only_budget = accounts.budget_by_insats(finances.iloc[[2]], "F", 2023)
+    assert only_budget["budget"].tolist() == [100]
+    assert only_budget["utfall"].isna().all() and only_budget["avvikelse"].isna().all()

@@ -9,12 +9,21 @@ from __future__ import annotations
 from pathlib import Path
 
 import pandas as pd
+import pytest
 from handmade import FORBUND, people, store_of
 
+from finsam.errors import FinsamError
 from finsam.inputs.dataset import load_dataset
 from finsam.inputs.store import Store, ingest
 from finsam.stats import demographics, outcomes
 from finsam.stats.catalog import BY_ID, compute_tables
+from finsam.stats.periods import (
+    active_in_year,
+    ended_in_year,
+    ongoing_on,
+    parse_period_end,
+    started_in_year,
+)
 from finsam.stats.population import population
 from finsam.stats.quality import quality_facts
 
@@ -186,3 +195,44 @@ def test_missing_values_in_every_optional_column_through_the_catalog(tmp_path: P
     assert (facts["remisser"], facts["tilldelade"], facts["startade"], facts["okand_start"]) == (
         3, 2, 1, 2
     )  # fmt: skip
+
+
+def test_a_period_end_is_a_strict_iso_date_within_the_reporting_window():
+    """From 1 January of the year to 31 March after it, written YYYY-MM-DD; the message names
+    the option and the window."""
+    assert parse_period_end(None, 2022) is None
+    assert parse_period_end("2022-01-01", 2022) == "2022-01-01"
+    assert parse_period_end("2023-03-31", 2022) == "2023-03-31"
+    window = "expected a date YYYY-MM-DD from 2022-01-01 to 2023-03-31"
+    for given, message in [
+        ("2021-12-31", f"--period-end 2021-12-31: outside the reporting window of 2022; {window}"),
+        ("2023-04-01", f"--period-end 2023-04-01: outside the reporting window of 2022; {window}"),
+        ("4/1/2023", f"--period-end '4/1/2023': {window} (year 2022)"),
+        ("2023-1-4", f"--period-end '2023-1-4': {window} (year 2022)"),
+        ("2023-13-01", f"--period-end '2023-13-01': {window} (year 2022)"),
+    ]:
+        with pytest.raises(FinsamError) as refused:
+            parse_period_end(given, 2022)
+        assert str(refused.value) == message
+    with pytest.raises(FinsamError, match=r"^--slut '2023-13-01'"):
+        parse_period_end("2023-13-01", 2022, option="--slut")
+
+
+def test_ongoing_on_a_day_and_active_in_a_year_at_their_edges():
+    """Ongoing on 30 June: started that day counts, ended that day does not. Active in 2022:
+    ended on 1 January 2022 or started on 31 December 2022 counts; ended on 31 December 2021 or
+    started on 1 January 2023 does not."""
+    frame = participations(
+        [
+            ("kvinna", 1990, "2022-06-30", None, "gymnasium"),
+            ("kvinna", 1990, "2022-01-01", "2022-06-30", "gymnasium"),
+            ("kvinna", 1990, "2021-01-01", "2022-01-01", "gymnasium"),
+            ("kvinna", 1990, "2022-12-31", None, "gymnasium"),
+            ("kvinna", 1990, "2021-01-01", "2021-12-31", "gymnasium"),
+            ("kvinna", 1990, "2023-01-01", None, "gymnasium"),
+        ]
+    )
+    assert ongoing_on(frame, "2022-06-30").tolist() == [True, False, False, False, False, False]
+    assert active_in_year(frame, 2022).tolist() == [True, True, True, True, False, False]
+    assert started_in_year(frame, 2022).tolist() == [True, True, False, True, False, False]
+    assert ended_in_year(frame, 2022).tolist() == [False, True, True, False, False, False]

@@ -13,7 +13,10 @@ from finsam.inputs.dataset import load_dataset
 from finsam.report import prose
 from finsam.report.present import (
     NBSP,
+    count_text,
+    frame_html,
     protected_html,
+    share_text,
     swedish_date,
     swedish_decimal,
     swedish_int,
@@ -202,3 +205,86 @@ def test_names_sort_in_swedish_alphabetical_order():
         "Ängelholm",
         "Örebro",
     ]
+
+
+def test_a_hidden_column_total_hides_the_shares_of_its_column_whole_html():
+    """Women: 12 and 3 of 15, all hidden; men 20 and 5 of 25, shown. The men's shares are
+    20 / 25 = 80 % and 5 / 25 = 20 %; the women's shares are hidden with their total, and a
+    category without a label is shown by its code."""
+    tidy = pd.DataFrame(
+        {
+            "kategori": ["a", "a", "a", "x", "x", "x", "totalt", "totalt", "totalt"],
+            "kon": ["kvinna", "man", "totalt"] * 3,
+            "antal": [12, 20, 32, 3, 5, 8, 15, 25, 40],
+            "andel": [80.0, 80.0, 80.0, 20.0, 20.0, 20.0, 100.0, 100.0, 100.0],
+            "undertryckt": [True, False, False, True, False, False, True, False, False],
+        }
+    )
+    tidy.loc[tidy["undertryckt"], ["antal", "andel"]] = float("nan")
+    styled = protected_html(tidy, {"a": "Alfa"}, "Tabell", "Grupp", "t-1")
+    n = ' class="num" style="text-align: right"'
+
+    def row(label: str, *texts: str, total: bool = False) -> str:
+        css = ' class="total"' if total else ""
+        cells = "".join(f"<td{n}>{t}</td>" for t in texts)
+        return f'<tr{css}><th scope="row">{label}</th>{cells}</tr>'
+
+    pct = f"{NBSP}%"
+    assert styled == (
+        '<table class="finsam-table" id="t_1"><caption>Tabell</caption><thead><tr>'
+        '<th scope="col" style="text-align: left">Grupp</th>'
+        f'<th scope="col"{n}>Kvinnor</th><th scope="col"{n}>Andel kvinnor</th>'
+        f'<th scope="col"{n}>Män</th><th scope="col"{n}>Andel män</th>'
+        f'<th scope="col"{n}>Totalt</th><th scope="col"{n}>Andel totalt</th></tr></thead><tbody>'
+        + row("Alfa", "..", "..", "20", f"80{pct}", "32", f"80{pct}")
+        + row("x", "..", "..", "5", f"20{pct}", "8", f"20{pct}")
+        + row("Totalt", "..", "..", "25", f"100{pct}", "40", f"100{pct}", total=True)
+        + "</tbody></table>"
+    )
+
+
+def test_a_display_frame_as_html_whole():
+    """A finance-style frame: the first column heads the rows, "Summa" is the total row, a text
+    column is left-aligned and a formatted column uses its formatter; a missing value is empty;
+    seven columns make the table a wide one."""
+    frame = pd.DataFrame(
+        {
+            "Post": ["Intäkter", "Summa"],
+            "Not": ["1", None],
+            "2022": [1_500_000, 1_500_000],
+            "b": [1, 2],
+            "c": [3, 4],
+            "d": [5, 6],
+            "e": [7, None],
+        }
+    )
+    html = frame_html(frame, "Resultat <kr>", "rr-2022", {"2022": swedish_int}, ["Not"])
+    n = ' class="num" style="text-align: right"'
+    left = ' style="text-align: left"'
+    head = f'<th scope="col"{left}>Post</th><th scope="col"{left}>Not</th>' + "".join(
+        f'<th scope="col"{n}>{c}</th>' for c in ("2022", "b", "c", "d", "e")
+    )
+    assert html == (
+        '<table class="finsam-table finsam-wide" id="rr_2022"><caption>Resultat &lt;kr&gt;'
+        f"</caption><thead><tr>{head}</tr></thead><tbody>"
+        f'<tr><th scope="row">Intäkter</th><td>1</td><td{n}>1{NBSP}500{NBSP}000</td>'
+        f"<td{n}>1</td><td{n}>3</td><td{n}>5</td><td{n}>7.0</td></tr>"
+        f'<tr class="total"><th scope="row">Summa</th><td></td><td{n}>1{NBSP}500{NBSP}000</td>'
+        f"<td{n}>2</td><td{n}>4</td><td{n}>6</td><td{n}></td></tr></tbody></table>"
+    )
+    narrow = frame_html(frame[["Post", "2022"]], "T", "t")
+    assert narrow.startswith('<table class="finsam-table" id="t">')
+    assert f"<td{n}>1500000</td>" in narrow  # no formatter: the value as it is
+
+
+def test_counts_shares_and_whole_numbers_as_text():
+    assert count_text(float("nan")) == ".."
+    assert count_text(1234) == f"1{NBSP}234"
+    assert share_text(float("nan"), suppressed=True) == ".."
+    assert share_text(float("nan"), suppressed=False) == ""  # no base: nothing to show
+    assert share_text(12.5, suppressed=False) == f"13{NBSP}%"
+    assert swedish_decimal(3.04, 0) == "3"
+    assert swedish_decimal(2.675, 2) == "2,68"
+    assert [swedish_date(dt.date(2022, m, 1)).split()[1] for m in (1, 6, 12)] == [
+        "januari", "juni", "december"
+    ]  # fmt: skip

@@ -11,6 +11,7 @@ import pytest
 
 from finsam.inputs.dataset import load_dataset
 from finsam.inputs.store import Store, ingest
+from finsam.stats import national
 from finsam.stats.catalog import BY_ID, compute_tables
 from finsam.stats.outcomes import months_in_insats
 from finsam.stats.population import population
@@ -254,3 +255,29 @@ def test_flows_and_results_per_insats(forbund):
     assert table.loc["Primus", measures].tolist() == [1, 0, 0, 0, 0, 0, 0]
     assert table.loc["totalt", measures].tolist() == [3, 2, 1, 0, 1, 1, 3]
     assert set(forbund["flode_insats"]["kon"]) == {"totalt"}
+
+
+def test_national_shares_beside_a_forbund_table(store, forbund):
+    """Försäkringskassans rapport 2021, Bilaga 3, age at start, everyone: 6 272, 5 925, 4 748
+    and 556 of 17 501 participants; beside each, the förbund's own share. A category the
+    national table lacks gets no national share."""
+    compared = national.compare_shares(forbund["alder"], store, "alder")
+    assert compared["kategori"].tolist()[:4] == ["-29", "30-44", "45-59", "60-"]
+    national_shares = compared.set_index("kategori")["andel_nationellt"]
+    for kategori, count in [("-29", 6_272), ("30-44", 5_925), ("45-59", 4_748), ("60-", 556)]:
+        assert national_shares[kategori] == pytest.approx(100 * count / 17_501)
+    own = forbund["alder"]
+    own = own[(own["kon"] == "totalt") & (own["kategori"] != "totalt")]
+    assert compared["andel"].tolist() == own["andel"].tolist()
+    odd = pd.DataFrame(
+        {"kategori": ["-29", "ej_angivet", "totalt"], "kon": "totalt", "andel": [60.0, 40.0, 100.0]}
+    )
+    shown = national.compare_shares(odd, store, "alder")
+    assert shown["kategori"].tolist() == ["-29", "ej_angivet"]
+    assert pd.isna(shown["andel_nationellt"].iloc[1])
+
+
+def test_a_national_series_is_the_published_table(store):
+    """Tabell 4: participants in individual insatser, 28 318 in 2017 and 31 167 in 2019."""
+    series = national.series(store, "deltagare_over_tid").set_index("ar")["deltagare"]
+    assert (series[2017], series[2019]) == (28_318, 31_167)
