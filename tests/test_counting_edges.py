@@ -209,6 +209,7 @@ def test_a_period_end_is_a_strict_iso_date_within_the_reporting_window():
         ("2023-04-01", f"--period-end 2023-04-01: outside the reporting window of 2022; {window}"),
         ("4/1/2023", f"--period-end '4/1/2023': {window} (year 2022)"),
         ("2023-1-4", f"--period-end '2023-1-4': {window} (year 2022)"),
+        ("20230104", f"--period-end '20230104': {window} (year 2022)"),  # ISO, but not YYYY-MM-DD
         ("2023-13-01", f"--period-end '2023-13-01': {window} (year 2022)"),
     ]:
         with pytest.raises(FinsamError) as refused:

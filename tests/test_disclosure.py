@@ -16,3 +16,10 @@ def test_legend():
     assert "till och med 2 och" in legend(2)
     with pytest.raises(ValueError):
         legend(0)
+
+
+def test_the_legend_names_the_threshold_and_refuses_none():
+    assert legend(1).startswith(".. = uppgiften visas inte för att skydda enskilda personer: "
+                                "antal från 1 till och med 1 och")  # fmt: skip
+    with pytest.raises(ValueError, match=r"^threshold must be at least 1, got 0$"):
+        legend(0)

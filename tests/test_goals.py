@@ -118,7 +118,16 @@ def test_rating_rule_caps_each_goal_and_rates_by_the_mean():
     assert rule.rate([102, 115.4]) == "god"
     assert rule.rate([10, 20]) == "ej_uppfylld"
     assert rule.rate([]) is None
-    assert "högst som 150 %" in rule.text() and "God minst 100 %" in rule.text()
+    assert rule.text() == (
+        "Måluppfyllelsen för ett mål är resultatet delat med målvärdet. Insatsens bedömning "
+        "enligt regeln är medelvärdet av måluppfyllelsen för de mål som har både målvärde och "
+        "redovisat resultat, där ett enskilt mål räknas högst som 150 %: Mycket god minst 120 %, "
+        "God minst 100 %, Godtagbar minst 50 %, annars Ej uppfylld."
+    )
+    halves = goals.RatingRule(cap=100, levels=(("god", 60), ("godtagbar", 1), ("ej_uppfylld", 0)))
+    assert halves.text().endswith(
+        "högst som 100 %: God minst 60 %, Godtagbar minst 1 %, annars Ej uppfylld."
+    )
 
 
 def test_a_malformed_rating_rule_is_a_clear_error(tmp_path):

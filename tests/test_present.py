@@ -208,19 +208,20 @@ def test_names_sort_in_swedish_alphabetical_order():
 
 
 def test_a_hidden_column_total_hides_the_shares_of_its_column_whole_html():
-    """Women: 12 and 3 of 15, all hidden; men 20 and 5 of 25, shown. The men's shares are
-    20 / 25 = 80 % and 5 / 25 = 20 %; the women's shares are hidden with their total, and a
-    category without a label is shown by its code."""
+    """Women: 12 and 3 of 15, the 3 and the total hidden; men 20 and 5 of 25, shown. The men's
+    shares are 20 / 25 = 80 % and 5 / 25 = 20 %; the women's 12 is shown but its share is
+    hidden with the column total, and a category without a label is shown by its code."""
     tidy = pd.DataFrame(
         {
             "kategori": ["a", "a", "a", "x", "x", "x", "totalt", "totalt", "totalt"],
             "kon": ["kvinna", "man", "totalt"] * 3,
             "antal": [12, 20, 32, 3, 5, 8, 15, 25, 40],
             "andel": [80.0, 80.0, 80.0, 20.0, 20.0, 20.0, 100.0, 100.0, 100.0],
-            "undertryckt": [True, False, False, True, False, False, True, False, False],
+            "undertryckt": [False, False, False, True, False, False, True, False, False],
         }
     )
-    tidy.loc[tidy["undertryckt"], ["antal", "andel"]] = float("nan")
+    tidy.loc[tidy["undertryckt"], "antal"] = float("nan")
+    tidy.loc[tidy["kon"] == "kvinna", "andel"] = float("nan")  # no shown base: no share
     styled = protected_html(tidy, {"a": "Alfa"}, "Tabell", "Grupp", "t-1")
     n = ' class="num" style="text-align: right"'
 
@@ -236,10 +237,15 @@ def test_a_hidden_column_total_hides_the_shares_of_its_column_whole_html():
         f'<th scope="col"{n}>Kvinnor</th><th scope="col"{n}>Andel kvinnor</th>'
         f'<th scope="col"{n}>Män</th><th scope="col"{n}>Andel män</th>'
         f'<th scope="col"{n}>Totalt</th><th scope="col"{n}>Andel totalt</th></tr></thead><tbody>'
-        + row("Alfa", "..", "..", "20", f"80{pct}", "32", f"80{pct}")
+        + row("Alfa", "12", "..", "20", f"80{pct}", "32", f"80{pct}")
         + row("x", "..", "..", "5", f"20{pct}", "8", f"20{pct}")
         + row("Totalt", "..", "..", "25", f"100{pct}", "40", f"100{pct}", total=True)
         + "</tbody></table>"
+    )
+    # A slice without a total row (the flow table): a share without a base is empty, not "..".
+    flow = tidy[tidy["kategori"] != "totalt"].assign(undertryckt=False, antal=[12, 20, 32] * 2)
+    assert f"<td{n}>12</td><td{n}></td><td{n}>20</td><td{n}>80{pct}</td>" in protected_html(
+        flow, {}, "T", "G", "t"
     )
 
 
@@ -272,6 +278,7 @@ def test_a_display_frame_as_html_whole():
         f'<tr class="total"><th scope="row">Summa</th><td></td><td{n}>1{NBSP}500{NBSP}000</td>'
         f"<td{n}>2</td><td{n}>4</td><td{n}>6</td><td{n}></td></tr></tbody></table>"
     )
+    assert 'class="finsam-table" id="six"' in frame_html(frame.iloc[:, :6], "T", "six")
     narrow = frame_html(frame[["Post", "2022"]], "T", "t")
     assert narrow.startswith('<table class="finsam-table" id="t">')
     assert f"<td{n}>1500000</td>" in narrow  # no formatter: the value as it is

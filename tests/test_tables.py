@@ -281,3 +281,12 @@ def test_a_national_series_is_the_published_table(store):
     """Tabell 4: participants in individual insatser, 28 318 in 2017 and 31 167 in 2019."""
     series = national.series(store, "deltagare_over_tid").set_index("ar")["deltagare"]
     assert (series[2017], series[2019]) == (28_318, 31_167)
+
+
+def test_labels_of_coded_categories_include_not_stated(store):
+    """A table of codes labels each code as the appendix prints it, and a missing value as
+    "Uppgift saknas"; a kommun table labels each kommun code by its name."""
+    pop = population(store, "forbund", FORBUND, 2022)
+    education = BY_ID["utbildning"].labels(pop)
+    assert (education["grundskola"], education["ej_angivet"]) == ("Grundskola", "Uppgift saknas")
+    assert BY_ID["deltagare_kommun"].labels(pop)["1481"] == "Mölndal"
