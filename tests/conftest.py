@@ -74,8 +74,10 @@ def pytest_sessionfinish(session: pytest.Session) -> None:
 
 
 CHECKOUT_KEY = pytest.StashKey[dict[str, int]]()
-# Hypothesis keeps no example database (it would be a folder in the checkout).
-settings.register_profile("finsam", database=None)
+# Hypothesis keeps no example database (it would be a folder in the checkout) and draws the
+# same examples on every run, so that a rerun (and each mutant of a mutation run) meets the same
+# cases.
+settings.register_profile("finsam", database=None, derandomize=True)
 settings.load_profile("finsam")
 
 
