@@ -21,6 +21,7 @@ from handmade import FORBUND, people, store_of
 from typer.testing import CliRunner
 
 from finsam.cli import app
+from finsam.errors import FinsamError
 from finsam.inputs.dataset import load_dataset
 from finsam.inputs.store import Store, ingest
 from finsam.pipeline.build import build_site
@@ -33,9 +34,13 @@ from finsam.stats.protection.audit import failures, intervals, total_part
 from finsam.stats.protection.plan import (
     AuditFailed,
     mask_frame,
+    pages_masks,
     pages_of,
     protect_pages,
+    protect_table_by_table,
     protected_page,
+    read_mask,
+    site_mask,
 )
 from finsam.stats.protection.publication import PageKey, Publication, publication
 
@@ -407,3 +412,61 @@ def test_goal_flows_are_linked_to_the_forbund_page(tmp_path):
     assert pub.values[on_goal_page("Balder", "egen_forsorjning")] == 2
     hidden = assert_site_wide_passes(store, [forbund(), goal_page])
     assert hidden[on_goal_page("Balder", "arbete_studier")]  # 2: small
+
+
+def test_table_by_table_protection_leaves_what_the_site_wide_one_closes(tmp_path):
+    """Partille 2022 as in :func:`test_same_page_shared_totals`: protected table by table (each
+    table with its own relations only), pågående 3 is hidden with a complement in the flow
+    table, yet the total of ``tid_i_insats`` shows the 7 ended, so 10 − 7 = 3."""
+    rows = people(3, PARTILLE, "kvinna", "2022-02-01")
+    rows += people(7, PARTILLE, "kvinna", "2022-01-10", "2022-09-30")
+    store = store_of(tmp_path, rows)
+    page = kommun(PARTILLE)
+    pub = publication(pages_of(store, [page]))
+    alone = protect_table_by_table(pub, 4)
+    values = pub.values
+    small = (values >= 1) & (values <= 4) & pub.cells["protectable"].to_numpy()
+    assert alone[small].all() and not alone[values == 0].any()
+    pagaende = cell(pub, page, "deltagarflode", "pagaende", "totalt")
+    tables = [r for r in pub.relations if r.kind == "table"]
+    assert failures(values, alone, tables) == []  # each table is safe on its own
+    found = {f.cell: (f.low, f.high) for f in failures(values, alone, pub.relations)}
+    assert found[pagaende] == (3, 3)
+
+
+def test_the_mask_file_holds_each_pages_flags_for_its_data_only(tmp_path):
+    """A förbund page and a kommun page protected together: the mask file gives each page the
+    flags of the site-wide protection; a page outside it, other data or another threshold is a
+    clear error; the file is named by its inputs and reused."""
+    rows = people(3, MOLNDAL, "kvinna", "2022-01-10") + people(9, PARTILLE, "man", "2022-01-10")
+    store = store_of(tmp_path, rows)
+    keys = [forbund(), kommun(MOLNDAL)]
+    protection = protect_pages(store, keys, 4)
+    expected = mask_frame(protection)
+    fingerprint = store.meta()["fingerprint"]
+    path = site_mask(store, keys, 4, tmp_path / "masks", "code-1")
+    assert path.parent == (tmp_path / "masks").resolve() and path.name.startswith("protection-")
+    assert site_mask(store, list(reversed(keys)), 4, tmp_path / "masks", "code-1") == path
+    assert site_mask(store, keys, 4, tmp_path / "masks", "code-2") != path
+    for key in keys:
+        read = read_mask(path, fingerprint, 4, key).reset_index(drop=True)
+        mine = expected[expected["page"] == key.id].reset_index(drop=True)
+        pd.testing.assert_frame_equal(read, mine)
+    molndal = read_mask(path, fingerprint, 4, kommun(MOLNDAL))
+    flow = molndal[(molndal["table"] == "deltagarflode") & (molndal["kategori"] == "samtliga")]
+    assert flow["hidden"].tolist() == [True]  # Mölndal's 3 participants
+    together = pages_masks(store, keys, 4)
+    assert list(together) == [k.id for k in sorted(keys)]
+    pd.testing.assert_frame_equal(
+        together[forbund().id].reset_index(drop=True),
+        expected[expected["page"] == forbund().id].reset_index(drop=True),
+    )
+    for args, message in [
+        ((fingerprint, 4, kommun(PARTILLE)), "holds no page kommun|1402|2022|"),
+        (("other", 4, kommun(MOLNDAL)), "made for other data or another threshold"),
+        ((fingerprint, 5, kommun(MOLNDAL)), "made for other data or another threshold"),
+    ]:
+        with pytest.raises(FinsamError, match=re.escape(message)):
+            read_mask(path, *args)
+    with pytest.raises(FinsamError, match="no such protection file"):
+        read_mask(tmp_path / "none.parquet", fingerprint, 4, kommun(MOLNDAL))
