@@ -1,9 +1,12 @@
-"""Shared fixtures: the report sites built once per test session, from the small handmade
-dataset and from the embedded example, and the browser."""
+"""Shared fixtures: the report sites built once per test run (shared by its worker processes),
+from the small handmade dataset and from the embedded example, and the browser; the `pipeline`
+mark of the tests that use them; the check that no test writes into the checkout."""
 
 from __future__ import annotations
 
 import fcntl
+import json
+import math
 import os
 import shutil
 import subprocess
@@ -38,6 +41,7 @@ CHECKOUT = Path(__file__).resolve().parents[1]
 # Left to their tools: the environment, the browser packages, bytecode and lint caches, and the
 # folder a mutation run works in.
 NOT_WATCHED = {".git", ".venv", "node_modules", "__pycache__", ".ruff_cache", "mutants"}
+CHECKOUT_KEY = pytest.StashKey[dict[str, int]]()
 
 
 def checkout_files() -> dict[str, int]:
@@ -73,7 +77,6 @@ def pytest_sessionfinish(session: pytest.Session) -> None:
         session.exitstatus = pytest.ExitCode.TESTS_FAILED
 
 
-CHECKOUT_KEY = pytest.StashKey[dict[str, int]]()
 # Hypothesis keeps no example database (it would be a folder in the checkout) and draws the
 # same examples on every run, so that a rerun (and each mutant of a mutation run) meets the same
 # cases.
@@ -93,6 +96,18 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
         if PIPELINE_FIXTURES.intersection(getattr(item, "fixturenames", ())):
             item.add_marker(pytest.mark.pipeline)
+    if os.environ.get("MUTANT_UNDER_TEST", "").startswith("finsam."):
+        _fastest_first(items)
+
+
+def _fastest_first(items: list[pytest.Item]) -> None:
+    """Under mutation testing (``make mutation``), run a mutant's tests fastest first, by the
+    durations the mutation run measured, so that a killed mutant costs its quickest test."""
+    stats = CHECKOUT / "mutmut-stats.json"
+    if not stats.is_file():
+        return
+    durations = json.loads(stats.read_text(encoding="utf-8")).get("duration_by_test", {})
+    items.sort(key=lambda item: durations.get(item.nodeid.removeprefix("mutants/"), math.inf))
 
 
 @pytest.fixture(scope="module")

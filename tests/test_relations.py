@@ -16,8 +16,15 @@ import pytest
 from handmade import FORBUND, people, store_of
 
 from finsam.inputs import codes
+from finsam.stats.population import population
 from finsam.stats.protection.plan import pages_of
-from finsam.stats.protection.publication import PageKey, Publication, publication
+from finsam.stats.protection.publication import (
+    PageKey,
+    Publication,
+    page_key,
+    population_key,
+    publication,
+)
 
 MOLNDAL, PARTILLE = "1481", "1402"
 F22, F21 = PageKey("forbund", FORBUND, 2022), PageKey("forbund", FORBUND, 2021)
@@ -225,3 +232,28 @@ def test_every_relation_holds_and_none_is_only_the_zero_cell(pub: Publication):
     assert all(r.holds(values) for r in pub.relations)
     zero = len(values) - 1
     assert not any(set(r.cells) == {zero} for r in pub.relations)
+
+
+def test_no_sum_over_kommun_pages_of_unique_persons(pub: Publication):
+    """A person in two kommuner is unique in each: the förbund's unika is no sum of its kommun
+    pages', and no level relation names unika."""
+    unika = {
+        i for i, (t, k) in enumerate(zip(pub.cells["table"], pub.cells["kategori"], strict=True))
+        if t == "deltagarflode" and k == "unika"
+    }  # fmt: skip
+    assert unika
+    assert not [r for r in pub.relations if r.kind == "level" and unika & set(r.cells)]
+
+
+def test_the_key_of_a_population_names_its_page(tmp_path):
+    """A page is known by level, scope (förbund name, kommunkod, "" for riket), year and period
+    end ("" for 31 December)."""
+    store = store_of(tmp_path, people(3, MOLNDAL, "kvinna", "2022-01-10"))
+    assert population_key(population(store, "forbund", FORBUND, 2022)) == F22
+    assert population_key(population(store, "kommun", "Mölndal", 2022)) == M22
+    assert population_key(population(store, "riket", None, 2022)) == PageKey("riket", "", 2022)
+    june = population_key(population(store, "kommun", "1481", 2022, "2022-06-30"))
+    assert june == PageKey("kommun", MOLNDAL, 2022, "2022-06-30")
+    assert june.id == "kommun|1481|2022|2022-06-30" and not june.default_period
+    assert population_key(population(store, "kommun", "1481", 2022, "2022-12-31")) == M22
+    assert page_key("forbund", None, 2021, None) == PageKey("forbund", "", 2021)

@@ -3,6 +3,7 @@ Insjöriket; see tests/fixtures/small/README.md for the participations)."""
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 from pathlib import Path
 
@@ -17,6 +18,7 @@ from finsam.stats.outcomes import months_in_insats
 from finsam.stats.population import population
 from finsam.stats.protection.plan import page_mask, protected_page
 from finsam.stats.protection.publication import page_key
+from finsam.stats.quality import quality_facts, quality_table
 
 SMALL = Path(__file__).parent / "fixtures" / "small"
 FORBUND = "Samordningsförbundet Insjöriket"
@@ -290,3 +292,27 @@ def test_labels_of_coded_categories_include_not_stated(store):
     education = BY_ID["utbildning"].labels(pop)
     assert (education["grundskola"], education["ej_angivet"]) == ("Grundskola", "Uppgift saknas")
     assert BY_ID["deltagare_kommun"].labels(pop)["1481"] == "Mölndal"
+
+
+def test_the_data_quality_counts_of_the_small_dataset(store):
+    """Förbund 2022 (fixture README): 5 registrations of 4 persons (P1 twice), 2 of them going
+    since before the year (D01, D06), 3 new, 2 ended (D01, D03, both with an end reason), so
+    2 + 3 − 2 = 3 going at the end, as registered (D02, D05, D06). Referrals 2022: R1–R4 and
+    R6; R1, R2 and R4 to Balder and started, R3 not started, R6 without answer. Balder receives
+    referrals, and D03 and D05 started in it during the year."""
+    facts = quality_facts(population(store, "forbund", FORBUND, 2022))
+    assert facts.counts == {
+        "registreringar": 5, "unika": 4, "upprepade": 1, "pagaende_vid_arets_borjan": 2,
+        "nya": 3, "avslutade": 2, "berakning_pagaende": 3, "pagaende_vid_periodens_slut": 3,
+        "med_avslutsorsak": 2, "utan_avslutsorsak": 0, "remisser": 5, "tilldelade": 3,
+        "startade": 3, "ej_startade": 1, "okand_start": 1, "startade_utan_insats": 0,
+        "nya_i_remissinsatser": 2,
+    }  # fmt: skip
+    assert facts.referred_insatser == ("Balder",)
+    assert (facts.year, facts.period_end) == (2022, dt.date(2022, 12, 31))
+    table = quality_table(facts)
+    assert table["kategori"].tolist() == list(facts.counts)
+    assert set(table["kon"]) == {"totalt"}
+    assert table["antal"].tolist() == list(facts.counts.values())
+    june = quality_facts(population(store, "forbund", FORBUND, 2022, "2022-06-30")).counts
+    assert june["pagaende_vid_periodens_slut"] == 3  # D02, D03, D06 on 30 June
