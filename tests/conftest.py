@@ -102,12 +102,18 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 
 def _fastest_first(items: list[pytest.Item]) -> None:
     """Under mutation testing (``make mutation``), run a mutant's tests fastest first, by the
-    durations the mutation run measured, so that a killed mutant costs its quickest test."""
+    durations the mutation run measured, so that a killed mutant costs its quickest test; the
+    tests of a module stay together (its fixtures are set up once), the modules in the order of
+    their quickest test."""
     stats = CHECKOUT / "mutmut-stats.json"
     if not stats.is_file():
         return
     durations = json.loads(stats.read_text(encoding="utf-8")).get("duration_by_test", {})
-    items.sort(key=lambda item: durations.get(item.nodeid.removeprefix("mutants/"), math.inf))
+    took = {item: durations.get(item.nodeid.removeprefix("mutants/"), math.inf) for item in items}
+    quickest: dict[str, float] = {}
+    for item, seconds in took.items():
+        quickest[item.module.__name__] = min(quickest.get(item.module.__name__, math.inf), seconds)
+    items.sort(key=lambda item: (quickest[item.module.__name__], item.module.__name__, took[item]))
 
 
 @pytest.fixture(scope="module")
