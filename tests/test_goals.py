@@ -11,6 +11,7 @@ import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 from finsam_command import finsam
@@ -370,3 +371,72 @@ def test_goals_in_an_xlsx_workbook_give_the_same_page(tmp_path, store):
     from_csv = unprotected(store)
     pd.testing.assert_frame_equal(from_book.results, from_csv.results)
     pd.testing.assert_frame_equal(from_book.ratings(), from_csv.ratings())
+
+
+def test_every_kind_of_goal_result_by_hand():
+    """Balder: 40 participants, 12 new, 10 ended, 6 of them to work or studies, 3 to their own
+    support, 8 to work, studies or job seeking; 9 referrals. Primus: its ended count is hidden.
+    Goals: participants 40 of 50 (80 %); new 12 of 10 (120 %); referrals 9 (no target); 6 of 10
+    to work or studies = 60 % of 50 % (120 %), the förbund printing 60 %; 3 of 10 in own support
+    printed as 25 % (differs); 8 of 10 = 80 %; Primus' share hidden with its base; a free-text
+    count of 7 given; a free-text goal with nothing given. The rule (120/100/50, cap 150)
+    rates Balder by (80 + 120 + 120 + 60 + 80) / 5 = 92 %: godtagbar, where the board says god;
+    Primus is not rated (its goal's result is hidden)."""
+    participants = pd.DataFrame(
+        {"kategori": ["Balder", "Primus", "totalt"], "kon": "totalt", "antal": [40.0, 9.0, 49.0]}
+    )
+    measures = {"nya": 12, "avslutade": 10, "arbete_studier": 6, "egen_forsorjning": 3,
+                "arbete_studier_arbetssokande": 8, "remisser": 9}  # fmt: skip
+    flows = pd.DataFrame(
+        [("Balder", m, "totalt", float(n)) for m, n in measures.items()]
+        + [("Primus", "avslutade", "totalt", np.nan), ("Primus", "arbete_studier", "totalt", 5.0)]
+        + [("Balder", "nya", "kvinna", 7.0)],
+        columns=["kategori", "matt", "kon", "antal"],
+    )
+    goal_rows = [
+        ("Balder", "50 deltagare", "deltagare", None, 50, None, "god"),
+        ("Balder", "10 nya", "nya_deltagare", None, 10, 12, None),
+        ("Balder", "Remisser", "remisser", None, None, None, None),
+        ("Balder", "Hälften till arbete", "andel_arbete_studier", None, 50, 60, None),
+        ("Balder", "Egen försörjning", "andel_egen_forsorjning", None, 50, 25, None),
+        ("Balder", "Arbete eller sökande", "andel_arbete_studier_arbetssokande", None, 100, None,
+         None),
+        ("Primus", "Arbete", "andel_arbete_studier", None, 40, None, None),
+        ("Primus", "Sju i grupp", "fritext", "antal", 10, 7, None),
+        ("Primus", "Nöjda", "fritext", "procent", 90, None, None),
+    ]  # fmt: skip
+    goal_frame = pd.DataFrame(
+        goal_rows,
+        columns=["insats", "mal", "indikator", "enhet", "malvarde", "resultat", "bedomning"],
+    )
+    results = goals.goal_results(goal_frame, participants, flows, threshold=4)
+    got = [
+        tuple(None if pd.isna(v) else v for v in (
+            r.mal, r.enhet, r.resultat, r.kalla, r.taljare, r.namnare, r.publicerat, r.avviker,
+            r.uppfyllelse))
+        for r in results.astype(object).itertuples(index=False)
+    ]  # fmt: skip
+    na = None
+    assert got[:6] == [
+        ("50 deltagare", "antal", 40.0, "uppgifterna", na, na, na, False, 80.0),
+        ("10 nya", "antal", 12.0, "uppgifterna", na, na, 12, False, 120.0),
+        ("Remisser", "antal", 9.0, "uppgifterna", na, na, na, False, na),
+        ("Hälften till arbete", "procent", 60.0, "uppgifterna", 6, 10, 60, False, 120.0),
+        ("Egen försörjning", "procent", 30.0, "uppgifterna", 3, 10, 25, True, 60.0),
+        ("Arbete eller sökande", "procent", 80.0, "uppgifterna", 8, 10, na, False, 80.0),
+    ]
+    primus = got[6:]
+    assert [r[:4] for r in primus] == [
+        ("Arbete", "procent", None, "skyddat"),
+        ("Sju i grupp", "antal", 7.0, "förbundet"),
+        ("Nöjda", "procent", None, "saknas"),
+    ]
+    assert primus[1][6] == 7 and primus[1][8] == 70.0
+    ratings = goals.insats_ratings(goal_frame, results, goals.load_rating_rule())
+    assert [
+        tuple(None if pd.isna(v) else v for v in r)
+        for r in ratings.astype(object).itertuples(index=False)
+    ] == [
+        ("Balder", "godtagbar", 5, 5, "god", True),
+        ("Primus", None, 1, 3, None, False),
+    ]
