@@ -215,6 +215,10 @@ CASES = [
     ("kf_likvida_medel_slut", {CF_CLOSING}),
     ("kf_likvida_medel_borjan", set()),  # the opening funds come from last year's balance sheet
     (("not_driftbidrag", "staten"), {NOTE_INCOME, NOTE_MEMBERS_RR, STATE, REGION, KOMMUNER}),
+    # 500 002 of 1 000 002: the state's half is 500 001, 1 kr off, within rounding
+    (("not_driftbidrag", "staten", 2), {NOTE_INCOME, NOTE_MEMBERS_RR}),
+    # 500 003 of 1 000 003: 1.5 kr off the half is reported; the region's 0.75 kr is not
+    (("not_driftbidrag", "staten", 3), {NOTE_INCOME, NOTE_MEMBERS_RR, STATE}),
     ("not_bidrag_esf", {NOTE_INCOME}),
     ("not_intakter_summa", {NOTE_INCOME, NOTE_INCOME_RR}),
     ("not_kostnad_arvoden", {NOTE_COSTS}),
@@ -238,18 +242,39 @@ CASES = [
 
 
 def _report_with(figure) -> pd.DataFrame:
-    post, extra = (figure, None) if isinstance(figure, str) else figure
+    """The complete report with one figure changed: ``post``, ``(post, year)``, ``(post, unit)``
+    for tkr and procent (by 1), ``(post, member)`` or ``(post, member, by)``."""
+    post, extra, *by = (figure, None) if isinstance(figure, str) else figure
     if isinstance(extra, int):
         return changed(post, 1_000, year=extra)
     if extra in ("tkr", "procent"):
         return changed(post, 1, unit=extra)
-    return changed(post, 1_000, part=extra or "")
+    return changed(post, by[0] if by else 1_000, part=extra or "")
 
 
 @pytest.mark.parametrize(("figure", "checks"), CASES, ids=[str(c[0]) for c in CASES])
 def test_one_changed_figure_is_found_by_exactly_its_checks(figure, checks):
-    found = {(i.year, i.check) for i in accounts.inconsistencies(_report_with(figure))}
-    assert found == {c if isinstance(c, tuple) else (2023, c) for c in checks}
+    found = {(i.forbund, i.year, i.check) for i in accounts.inconsistencies(_report_with(figure))}
+    assert found == {("F", *c) if isinstance(c, tuple) else ("F", 2023, c) for c in checks}
+
+
+def test_without_member_contributions_only_the_note_misses_them():
+    """With no member rows the note's income lacks the 1 000 000 of contributions; nothing
+    compares members that are not there."""
+    report = complete_report()
+    report = report[report["post"] != "not_driftbidrag"]
+    found = {i.check: i for i in accounts.inconsistencies(report)}
+    assert list(found) == [NOTE_INCOME]
+    assert (found[NOTE_INCOME].stated, found[NOTE_INCOME].expected) == (1_120_000, 120_000)
+    assert accounts.member_contributions(report, "F", 2023).empty
+
+
+def test_member_contributions_and_their_shares():
+    members = accounts.member_contributions(complete_report(), "F", 2023)
+    assert [tuple(r) for r in members.itertuples(index=False)] == [
+        ("staten", 500_000, 50.0), ("region", 250_000, 25.0), ("1481", 125_000, 12.5),
+        ("1402", 125_000, 12.5),
+    ]  # fmt: skip
 
 
 def test_the_numbers_of_a_found_inconsistency():
@@ -261,6 +286,12 @@ def test_the_numbers_of_a_found_inconsistency():
         94_000, 95_000, "kr"
     )  # fmt: skip
     assert found[CF_YEAR].difference == -1_000
+    extraordinary = {
+        i.check: i for i in accounts.inconsistencies(_report_with("rr_extraordinara_poster"))
+    }
+    assert (extraordinary[RESULT].stated, extraordinary[RESULT].expected) == (124_000, 125_000)
+    soliditet = accounts.inconsistencies(_report_with(("oversikt_soliditet", "procent")))
+    assert [(i.stated, i.expected, i.unit) for i in soliditet] == [(71, 70, "procent")]
     assert (found[DRIFT_FUNDS].stated, found[DRIFT_FUNDS].expected, found[DRIFT_FUNDS].unit) == (
         694, 695, "tkr"
     )  # fmt: skip

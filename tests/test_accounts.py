@@ -234,7 +234,8 @@ def test_budget_per_insats_2019_as_published(published):
     assert rows[-1] == ("", 17_244, 17_701, -457)
     assert len(rows) == 13
     assert sum(r[1] for r in rows[:-1]) == 17_244  # the lines add up to the total budget
-    assert accounts.budget_by_insats(published, INSJORIKET, 2017).empty
+    none = accounts.budget_by_insats(published, INSJORIKET, 2017)
+    assert none.empty and list(none.columns) == ["insats", "budget", "utfall", "avvikelse"]
 
 
 def test_a_budget_line_without_an_outcome_has_no_deviation():
