@@ -87,8 +87,16 @@ settings.load_profile("finsam")
 # Fixtures that build a site or a store with the finsam command or its pipeline: a test that
 # uses one is a `pipeline` test (slow; its notebooks run the package in other processes).
 PIPELINE_FIXTURES = frozenset(
-    {"small_build", "example_site", "browser", "built", "finance_site", "goal_site",
-     "runs_and_store", "national"}
+    {
+        "small_build",
+        "example_site",
+        "browser",
+        "built",
+        "finance_site",
+        "goal_site",
+        "runs_and_store",
+        "national",
+    }
 )
 
 

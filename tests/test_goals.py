@@ -440,3 +440,75 @@ def test_every_kind_of_goal_result_by_hand():
         ("Balder", "godtagbar", 5, 5, "god", True),
         ("Primus", None, 1, 3, None, False),
     ]
+
+
+RULE_EXPECTED = (
+    "expected 'tak' (percent > 0) and 'bedomningar', a list of {bedomning: code, minst: "
+    "percent} from best to worst ending with minst: 0; codes mycket_god, god, godtagbar, "
+    "ej_uppfylld"
+)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "tak: 0\nbedomningar:\n  - {bedomning: god, minst: 0}\n",
+        "tak: 150\nbedomningar: []\n",
+        "tak: 150\nbedomningar:\n  - {bedomning: utmarkt, minst: 0}\n",
+        "tak: 150\nbedomningar:\n  - {bedomning: god, minst: 50}\n"
+        "  - {bedomning: mycket_god, minst: 0}\n  - {bedomning: godtagbar, minst: 60}\n",
+        "tak: 150\nbedomningar:\n  - {bedomning: god, minst: 50}\n",
+        "bedomningar:\n  - {bedomning: god, minst: 0}\n",
+        "tak: 150\nbedomningar:\n  - {bedomning: god}\n",
+    ],
+    ids=["cap-0", "no-levels", "unknown-code", "not-descending", "last-not-0", "no-cap",
+         "no-least"],
+)  # fmt: skip
+def test_each_malformed_rating_rule_is_named(tmp_path, text):
+    rule = tmp_path / "rule.yml"
+    rule.write_text(text, encoding="utf-8")
+    with pytest.raises(FinsamError) as refused:
+        goals.load_rating_rule(rule)
+    assert str(refused.value) == f"{rule}: {RULE_EXPECTED}"
+
+
+def test_the_smallest_rating_rule_and_a_missing_file(tmp_path):
+    rule = tmp_path / "rule.yml"
+    rule.write_text("tak: 0.5\nbedomningar:\n  - {bedomning: god, minst: 0}\n", encoding="utf-8")
+    assert goals.load_rating_rule(rule) == goals.RatingRule(0.5, (("god", 0.0),))
+    with pytest.raises(FinsamError, match=r"none\.yml: no such rating rule file$"):
+        goals.load_rating_rule(tmp_path / "none.yml")
+
+
+def test_free_text_counts_at_the_threshold_and_results_without_a_base():
+    """A free-text count from 1 to the threshold (4) is hidden, 5 is shown; without a
+    threshold nothing is. A share whose ended count is 0 has no result. A free-text goal without
+    a unit keeps none."""
+    free = pd.DataFrame(
+        {
+            "insats": "Balder",
+            "mal": ["ett", "fyra", "fem", "utan enhet"],
+            "indikator": "fritext",
+            "enhet": ["antal", "antal", "antal", None],
+            "malvarde": [10, 10, 10, None],
+            "resultat": [1, 4, 5, 3],
+        }
+    )
+    empty = pd.DataFrame(columns=["kategori", "kon", "antal"])
+    flows = pd.DataFrame(columns=["kategori", "matt", "kon", "antal"])
+    sources = goals.goal_results(free, empty, flows, threshold=4)
+    assert sources["kalla"].tolist() == ["skyddat", "skyddat", "förbundet", "förbundet"]
+    assert sources["enhet"].tolist()[:3] == ["antal"] * 3 and pd.isna(sources["enhet"].iloc[3])
+    assert goals.goal_results(free, empty, flows)["kalla"].tolist() == ["förbundet"] * 4
+    share = pd.DataFrame(
+        {"insats": ["Balder"], "mal": ["halva"], "indikator": ["andel_arbete_studier"],
+         "enhet": [None], "malvarde": [50], "resultat": [None]}
+    )  # fmt: skip
+    none_ended = pd.DataFrame(
+        {"kategori": "Balder", "matt": ["arbete_studier", "avslutade"], "kon": "totalt",
+         "antal": [0.0, 0.0]}
+    )  # fmt: skip
+    [row] = goals.goal_results(share, empty, none_ended).to_dict("records")
+    assert (row["kalla"], row["taljare"], row["namnare"]) == ("saknas", 0, 0)
+    assert pd.isna(row["resultat"])
+    assert pd.isna(row["uppfyllelse"])

@@ -45,6 +45,8 @@ from finsam.stats.protection.plan import (
 from finsam.stats.protection.publication import PageKey, Publication, publication
 
 MOLNDAL, PARTILLE, HARRYDA, LERUM, ALINGSAS = "1481", "1402", "1401", "1441", "1489"
+
+
 def cell(pub: Publication, page: PageKey, table: str, kategori: str, kon: str, second="") -> int:
     cells = pub.cells
     hit = cells[
