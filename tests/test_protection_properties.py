@@ -694,3 +694,20 @@ def test_complements_for_a_cell_held_across_families_come_from_within_a_family()
 
 
 _UNUSED = (np.zeros(0), np.zeros(0, bool), [])  # values, hidden, relations: not read here
+
+
+def test_relations_say_what_they_state() -> None:
+    """total_part(t, parts): the parts add up to the total; at_most(a, b): a ≤ b; both within a
+    table unless told. A relation holds or not for given counts."""
+    whole = total_part(2, [0, 1])
+    assert (whole.plus, whole.minus, whole.equal, whole.kind) == ((0, 1), (2,), True, "table")
+    part = at_most([0], [2])
+    assert (part.plus, part.minus, part.equal, part.kind) == ((0,), (2,), False, "table")
+    assert at_most([0], [2], kind="link").kind == "link"
+    assert total_part(2, [0], kind="level").kind == "level"
+    assert whole.cells == (0, 1, 2)
+    values = np.array([2, 3, 5])
+    assert whole.holds(values) and part.holds(values)
+    assert not total_part(2, [0]).holds(values) and not at_most([2], [0]).holds(values)
+    assert Interval(0, 1, 4).passes and not Interval(0, 1, 3).passes
+    assert Interval(0, 1, 4).width == 3 == MIN_WIDTH
