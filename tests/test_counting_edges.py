@@ -24,7 +24,7 @@ from finsam.stats.periods import (
     parse_period_end,
     started_in_year,
 )
-from finsam.stats.population import population
+from finsam.stats.population import kommun_code, member_code, population
 from finsam.stats.quality import quality_facts
 
 SMALL = Path(__file__).parent / "fixtures" / "small"
@@ -237,3 +237,38 @@ def test_ongoing_on_a_day_and_active_in_a_year_at_their_edges():
     assert active_in_year(frame, 2022).tolist() == [True, True, True, True, False, False]
     assert started_in_year(frame, 2022).tolist() == [True, True, False, True, False, False]
     assert ended_in_year(frame, 2022).tolist() == [False, True, True, False, False, False]
+
+
+def test_a_kommun_is_named_by_code_or_name_and_a_wrong_one_is_explained(tmp_path: Path):
+    store = Store(ingest(load_dataset(SMALL), tmp_path / "store.duckdb"))
+    assert kommun_code("Mölndal") == kommun_code("1481") == "1481"
+    for given, message in [
+        ("Molndal", "kommun 'Molndal' is neither an SCB kommunkod nor a kommun name; did you "
+                    "mean Mölndal?"),
+        ("Xyz", "kommun 'Xyz' is neither an SCB kommunkod nor a kommun name"),
+        ("", "kommun '' is neither an SCB kommunkod nor a kommun name"),
+    ]:  # fmt: skip
+        with pytest.raises(FinsamError) as refused:
+            kommun_code(given)
+        assert str(refused.value) == message
+    assert member_code(store, FORBUND, "Partille") == "1402"
+    with pytest.raises(FinsamError) as refused:
+        member_code(store, FORBUND, "Göteborg")
+    assert str(refused.value) == (
+        f"kommun Göteborg (1480) is not a member of {FORBUND}; its members: Härryda (1401), "
+        "Partille (1402), Lerum (1441), Mölndal (1481), Alingsås (1489)"
+    )
+
+
+def test_quality_counts_at_the_start_of_the_year(tmp_path: Path):
+    """Förbund 2022: one participation started on 1 January 2022 and ended 1 May: it is new,
+    not going at the start of the year, and 0 + 1 − 1 = 0 are going at the end; one started on
+    31 December 2021 is going at the start."""
+    rows = [
+        *people(1, MOLNDAL, "kvinna", "2022-01-01", "2022-05-01"),
+        *people(1, MOLNDAL, "man", "2021-12-31", "2022-05-01"),
+    ]
+    pop = population(store_of(tmp_path, rows), "forbund", FORBUND, 2022)
+    counts = quality_facts(pop).counts
+    assert (counts["pagaende_vid_arets_borjan"], counts["nya"], counts["avslutade"]) == (1, 1, 2)
+    assert counts["berakning_pagaende"] == 0

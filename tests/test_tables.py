@@ -10,10 +10,11 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from finsam.errors import FinsamError
 from finsam.inputs.dataset import load_dataset
 from finsam.inputs.store import Store, ingest
 from finsam.stats import national
-from finsam.stats.catalog import BY_ID, compute_tables
+from finsam.stats.catalog import BY_ID, compute_tables, load_threshold
 from finsam.stats.outcomes import months_in_insats
 from finsam.stats.population import population
 from finsam.stats.protection.plan import page_mask, protected_page
@@ -316,3 +317,39 @@ def test_the_data_quality_counts_of_the_small_dataset(store):
     assert table["antal"].tolist() == list(facts.counts.values())
     june = quality_facts(population(store, "forbund", FORBUND, 2022, "2022-06-30")).counts
     assert june["pagaende_vid_periodens_slut"] == 3  # D02, D03, D06 on 30 June
+
+
+def test_shares_of_their_own_base_per_second_dimension(forbund):
+    """Förbund 2022 (fixture README): ended D01 (woman, to work and studies) and D03 (man,
+    sick leave). A result's share is of the ended of its group and gender: 1 of 1 woman is
+    100 %, the men's 0 of 1 is 0 %, everyone's 1 of 2 is 50 %. Support before and after are
+    shares within each of before and after. The flow table, whose rows overlap, has none."""
+    results = forbund["resultat"].set_index(["kategori", "grupp", "kon"])["andel"]
+    assert results["arbete_studier_efter", "alla", "kvinna"] == 100.0
+    assert results["arbete_studier_efter", "alla", "man"] == 0.0
+    assert results["arbete_studier_efter", "alla", "totalt"] == 50.0
+    assert results["avslutade", "alla", "totalt"] == 100.0
+    change = forbund["forsorjningsforandring"].set_index(["kategori", "tidpunkt", "kon"])["andel"]
+    # before: D01 försörjningsstöd, D03 sjuk- och rehabpenning + försörjningsstöd (3 mentions);
+    # after: D01 ingen offentlig, D03 sjuk- och rehabpenning (2 mentions)
+    assert change["forsorjningsstod", "fore", "totalt"] == pytest.approx(100 * 2 / 3)
+    assert change["sjuk_rehabpenning", "efter", "totalt"] == 50.0
+    assert change["totalt", "efter", "totalt"] == 100.0
+    assert forbund["deltagarflode"]["andel"].isna().all()
+
+
+def test_the_suppression_threshold_file(tmp_path):
+    """params/disclosure.yml says 4; a file may say 0 (nothing hidden) or leave the default 4;
+    a negative or fractional threshold, or a named file that is missing, is an error."""
+    assert load_threshold() == 4
+    given = tmp_path / "disclosure.yml"
+    for text, expected in [("threshold: 0\n", 0), ("threshold: 7\n", 7), ("", 4), ("x: 1\n", 4)]:
+        given.write_text(text, encoding="utf-8")
+        assert load_threshold(given) == expected
+    for text, shown in [("threshold: -1\n", "-1"), ("threshold: 2.5\n", "2.5")]:
+        given.write_text(text, encoding="utf-8")
+        with pytest.raises(FinsamError) as refused:
+            load_threshold(given)
+        assert str(refused.value) == f"{given}: 'threshold' must be a whole number ≥ 0, got {shown}"
+    with pytest.raises(FinsamError, match=r"none\.yml: no such disclosure file$"):
+        load_threshold(tmp_path / "none.yml")
