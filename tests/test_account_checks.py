@@ -300,3 +300,61 @@ def test_the_numbers_of_a_found_inconsistency():
     assert [(split[w].stated, split[w].expected) for w in (STATE, REGION, KOMMUNER)] == [
         (501_000, 500_500), (250_000, 250_250), (250_000, 250_250)
     ]  # fmt: skip
+
+
+def test_a_figure_published_twice_comes_from_its_own_years_report():
+    """A 2022 figure printed in the reports of 2022 and 2023 is taken from 2022's; a 2021
+    figure printed in 2022's and 2023's (not its own) from the latest; one whose source names
+    no year ranks last."""
+    rows = [
+        (2022, "rr_arets_resultat", 100, "Årsredovisning 2022, F: Resultaträkning"),
+        (2022, "rr_arets_resultat", 105, "Årsredovisning 2023, F: Resultaträkning"),
+        (2021, "rr_arets_resultat", 80, "Årsredovisning 2023, F"),
+        (2021, "rr_arets_resultat", 70, "Årsredovisning 2022, F"),
+        (2021, "br_eget_kapital", 5, "styrelsens protokoll"),
+        (2021, "br_eget_kapital", 6, "Årsredovisning 2022"),
+        (2020, "br_eget_kapital", 7, "nr 120199"),
+        (2020, "br_eget_kapital", 8, None),
+    ]
+    frame = pd.DataFrame(rows, columns=["ar", "post", "belopp", "kalla"])
+    finances = frame.assign(forbund="F", del_="", enhet="kr").rename(columns={"del_": "del"})
+    assert accounts.figures(finances, "F", 2022) == {"rr_arets_resultat": 100}
+    assert accounts.figures(finances, "F", 2021) == {"rr_arets_resultat": 80, "br_eget_kapital": 6}
+    assert accounts.figures(finances, "F", 2020) == {"br_eget_kapital": 7}  # first of equals
+    other = finances.assign(forbund="G", ar=finances["ar"] + 10)
+    both = pd.concat([finances, other], ignore_index=True)
+    assert accounts.statement_years(both, "F") == [2021, 2022]
+    assert accounts.figures(both, "F", 2022) == {"rr_arets_resultat": 100}
+
+
+def test_rounding_half_away_from_zero_and_shares():
+    assert [accounts.rounded(n, 2) for n in (5, 7, -5, 4)] == [3, 4, -3, 2]
+    assert accounts.whole_percent(1, 8) == 13  # 12.5 %
+    assert accounts.in_tkr(1_500) == 2 and accounts.in_tkr(1_499) == 1
+    assert accounts.in_tkr(None) is None
+
+
+def test_figures_that_are_missing_or_zero():
+    statement = {"rr_verksamhetens_kostnader": -500}
+    assert accounts.costs(statement) == 500  # no depreciation stated
+    assert accounts.costs({}) is None and accounts.income({}) is None
+    assert accounts.liquid_funds({"br_kassa_bank": 10}) == 10
+    assert accounts.liquid_funds({"br_kortfristiga_placeringar": 10}) is None
+    report = complete_report()
+    without_total = report[~((report["ar"] == 2023) & (report["post"] == "br_summa_tillgangar"))]
+    assert accounts.equity_ratio(without_total, "F", 2023) is None
+    zero = changed("br_summa_tillgangar", -764_000)
+    assert accounts.equity_ratio(zero, "F", 2023) is None
+
+
+def test_the_derived_cash_flow_with_purchases_and_new_loans():
+    """F buys fixed assets: 60 000 → 100 000 with 20 000 depreciated, so 60 000 was bought;
+    its long-term liabilities are new in 2023 (none in 2022): 50 000 borrowed."""
+    report = changed("br_anlaggningstillgangar", 60_000)
+    report = report[~((report["ar"] == 2022) & (report["post"] == "br_langfristiga_skulder"))]
+    report.loc[(report["ar"] == 2023) & (report["post"] == "br_langfristiga_skulder"), "belopp"] = (
+        50_000
+    )
+    flow = accounts.derived_cash_flow(report, "F", 2023)
+    assert flow["kf_investeringsverksamheten"] == -60_000
+    assert flow["kf_finansieringsverksamheten"] == 50_000

@@ -118,6 +118,10 @@ def test_rating_rule_caps_each_goal_and_rates_by_the_mean():
     assert rule.rate([60, 110]) == "godtagbar"  # 85
     assert rule.rate([102, 115.4]) == "god"
     assert rule.rate([10, 20]) == "ej_uppfylld"
+    # a mean on a level's least value reaches it
+    assert [rule.rate([m]) for m in (120, 100, 50, 0)] == [
+        "mycket_god", "god", "godtagbar", "ej_uppfylld"
+    ]  # fmt: skip
     assert rule.rate([]) is None
     assert rule.text() == (
         "Måluppfyllelsen för ett mål är resultatet delat med målvärdet. Insatsens bedömning "
@@ -410,6 +414,11 @@ def test_every_kind_of_goal_result_by_hand():
         columns=["insats", "mal", "indikator", "enhet", "malvarde", "resultat", "bedomning"],
     )
     results = goals.goal_results(goal_frame, participants, flows, threshold=4)
+    assert list(results.columns) == [
+        "insats", "mal", "indikator", "enhet", "malvarde", "resultat", "kalla", "taljare",
+        "namnare", "publicerat", "avviker", "uppfyllelse",
+    ]  # fmt: skip
+    assert results["indikator"].tolist() == goal_frame["indikator"].tolist()
     got = [
         tuple(None if pd.isna(v) else v for v in (
             r.mal, r.enhet, r.resultat, r.kalla, r.taljare, r.namnare, r.publicerat, r.avviker,
