@@ -262,13 +262,17 @@ def test_a_kommun_is_named_by_code_or_name_and_a_wrong_one_is_explained(tmp_path
 
 def test_quality_counts_at_the_start_of_the_year(tmp_path: Path):
     """Förbund 2022: one participation started on 1 January 2022 and ended 1 May: it is new,
-    not going at the start of the year, and 0 + 1 − 1 = 0 are going at the end; one started on
-    31 December 2021 is going at the start."""
+    not going at the start of the year; one started on 31 December 2021 is going at the start
+    and ended too, so 1 + 1 − 2 = 0 are going at the end. One referral started without an
+    insats."""
     rows = [
         *people(1, MOLNDAL, "kvinna", "2022-01-01", "2022-05-01"),
         *people(1, MOLNDAL, "man", "2021-12-31", "2022-05-01"),
     ]
-    pop = population(store_of(tmp_path, rows), "forbund", FORBUND, 2022)
+    referral = f"R1,{FORBUND},2022-02-01,{MOLNDAL},man,annan,,ja\n"  # started, no insats
+    pop = population(store_of(tmp_path, rows, referral), "forbund", FORBUND, 2022)
     counts = quality_facts(pop).counts
     assert (counts["pagaende_vid_arets_borjan"], counts["nya"], counts["avslutade"]) == (1, 1, 2)
     assert counts["berakning_pagaende"] == 0
+    assert (counts["med_avslutsorsak"], counts["utan_avslutsorsak"]) == (2, 0)
+    assert (counts["startade"], counts["startade_utan_insats"], counts["tilldelade"]) == (1, 1, 0)

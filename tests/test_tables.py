@@ -353,3 +353,19 @@ def test_the_suppression_threshold_file(tmp_path):
         assert str(refused.value) == f"{given}: 'threshold' must be a whole number ≥ 0, got {shown}"
     with pytest.raises(FinsamError, match=r"none\.yml: no such disclosure file$"):
         load_threshold(tmp_path / "none.yml")
+
+
+def test_structural_insatser_per_orientation(store):
+    """Fixture: Kunskapsdialoger (structural, dialog and communication) had 15 participants in
+    2021 and 20 in 2022; Balder and Primus are individual insatser and not counted."""
+    for year, participants in [(2022, 20), (2021, 15)]:
+        pop = population(store, "forbund", FORBUND, year)
+        tidy = compute_tables(pop, ["struktur"])["struktur"]
+        table = tidy.set_index(["kategori", "matt", "kon"])["antal"]
+        assert set(tidy["kon"]) == {"totalt"}
+        dialog = table["dialog_kommunikation"]
+        assert (dialog["insatser", "totalt"], dialog["deltagare", "totalt"]) == (1, participants)
+        for other in ("utbildning", "kartlaggning", "annan"):
+            assert table[other, "insatser", "totalt"] == table[other, "deltagare", "totalt"] == 0
+        total = table["totalt"]
+        assert (total["insatser", "totalt"], total["deltagare", "totalt"]) == (1, participants)
