@@ -276,3 +276,41 @@ def test_quality_counts_at_the_start_of_the_year(tmp_path: Path):
     assert counts["berakning_pagaende"] == 0
     assert (counts["med_avslutsorsak"], counts["utan_avslutsorsak"]) == (2, 0)
     assert (counts["startade"], counts["startade_utan_insats"], counts["tilldelade"]) == (1, 1, 0)
+
+
+def test_results_per_group_at_the_age_edge_and_with_several_codes():
+    """Ended in 2022, started 1 March 2022: a woman born 1993 (29 at start), one born 1992
+    (30), a man born 1992 (30). The first worked and studied before ("studier;eget_foretag")
+    and had sickness benefit and aktivitetsersättning before; after, she studies and seeks work
+    ("studier;aktivt_arbetssokande"). The second had nothing before and is job-seeking after.
+    The man ended towards continued rehabilitation."""
+    frame = participations(
+        [
+            ("kvinna", 1993, "2022-03-01", "2022-09-30", "gymnasium"),
+            ("kvinna", 1992, "2022-03-01", "2022-09-30", "gymnasium"),
+            ("man", 1992, "2022-03-01", "2022-09-30", "gymnasium"),
+        ]
+    ).assign(
+        forsorjning_fore=["sjuk_rehabpenning;aktivitetsersattning", None, "a_kassa"],
+        sysselsattning_fore=["studier;eget_foretag", None, None],
+        sysselsattning_efter=["studier;aktivt_arbetssokande", "aktivt_arbetssokande", None],
+        avslutsorsak=["arbete_studier", "aktivt_arbetssokande", "fortsatt_rehabilitering"],
+    )
+    table = outcomes.results(frame, 2022).set_index(["kategori", "grupp", "kon"])["antal"]
+
+    def women_men(measure: str, group: str) -> tuple[int, int]:
+        return int(table[measure, group, "kvinna"]), int(table[measure, group, "man"])
+
+    assert women_men("avslutade", "alla") == (2, 1)
+    assert women_men("avslutade", "under_30") == (1, 0)
+    assert women_men("avslutade", "30_och_aldre") == (1, 1)
+    assert women_men("avslutade", "aktivitetsersattning_fore") == (1, 0)
+    assert women_men("arbete_studier_fore", "alla") == (1, 0)
+    assert women_men("arbete_studier_efter", "under_30") == (1, 0)
+    assert women_men("aktivt_arbetssokande", "alla") == (2, 0)
+    assert women_men("aktivt_arbetssokande", "30_och_aldre") == (1, 0)
+    assert women_men("fortsatt_rehabilitering", "30_och_aldre") == (0, 1)
+    assert women_men("sjukdom", "alla") == (0, 0)
+    assert outcomes.names_any(frame["forsorjning_fore"], ("a_kassa",)).tolist() == [
+        False, False, True
+    ]  # fmt: skip
