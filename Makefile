@@ -27,7 +27,7 @@ site: setup
 
 test: setup
 	$(BIN)/ruff check src tests bench notebooks
-	$(BIN)/pytest -n 2
+	$(BIN)/pytest -n 2 --dist loadgroup
 
 lint: setup
 	$(BIN)/ruff check src tests bench notebooks

@@ -4,6 +4,7 @@ mark of the tests that use them; the check that no test writes into the checkout
 
 from __future__ import annotations
 
+import atexit
 import fcntl
 import json
 import math
@@ -11,6 +12,7 @@ import os
 import shutil
 import subprocess
 import sys
+import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -18,6 +20,7 @@ from pathlib import Path
 
 import pytest
 from hypothesis import settings
+from hypothesis.configuration import set_hypothesis_home_dir
 from playwright.sync_api import Browser, sync_playwright
 
 SMALL_DATASET = Path(__file__).resolve().parent / "fixtures" / "small"
@@ -77,9 +80,12 @@ def pytest_sessionfinish(session: pytest.Session) -> None:
         session.exitstatus = pytest.ExitCode.TESTS_FAILED
 
 
-# Hypothesis keeps no example database (it would be a folder in the checkout) and draws the
-# same examples on every run, so that a rerun (and each mutant of a mutation run) meets the same
-# cases.
+# Hypothesis keeps no example database and its other files in a temporary folder (not
+# `.hypothesis/` in the checkout), and draws the same examples on every run, so that a rerun
+# (and each mutant of a mutation run) meets the same cases.
+HYPOTHESIS_HOME = tempfile.mkdtemp(prefix="finsam-hypothesis-")
+atexit.register(shutil.rmtree, HYPOTHESIS_HOME, True)
+set_hypothesis_home_dir(HYPOTHESIS_HOME)
 settings.register_profile("finsam", database=None, derandomize=True)
 settings.load_profile("finsam")
 
@@ -102,8 +108,15 @@ PIPELINE_FIXTURES = frozenset(
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
-        if PIPELINE_FIXTURES.intersection(getattr(item, "fixturenames", ())):
+        fixtures = set(getattr(item, "fixturenames", ()))
+        if PIPELINE_FIXTURES & fixtures:
             item.add_marker(pytest.mark.pipeline)
+        # With `--dist loadgroup` the tests of one shared site run in one worker process, so
+        # that no other worker waits for the site to be built.
+        for site in ("example_site", "small_build"):
+            if site in fixtures:
+                item.add_marker(pytest.mark.xdist_group(site))
+                break
     if os.environ.get("MUTANT_UNDER_TEST", "").startswith("finsam."):
         _fastest_first(items)
 

@@ -20,7 +20,7 @@ pytestmark = pytest.mark.pipeline
 MATRIX = {
     "years": [2022],
     "riket": True,
-    "forbund": [{"name": "Samordningsförbundet Insjöriket", "kommuner": ["Mölndal", "Partille"]}],
+    "forbund": [{"name": "Samordningsförbundet Insjöriket", "kommuner": ["Mölndal"]}],
 }
 
 # What a careless page could leave behind: variables, pandas and matplotlib options, another
