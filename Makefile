@@ -26,12 +26,12 @@ site: setup
 	$(BIN)/finsam build --data $(DATA) --out $(OUT)
 
 test: setup
-	$(BIN)/ruff check src tests bench notebooks
+	$(BIN)/ruff check src tests bench notebooks scripts
 	$(BIN)/pytest -n 2 --dist loadgroup
 
 lint: setup
-	$(BIN)/ruff check src tests bench notebooks
-	$(BIN)/ruff format --check src tests bench
+	$(BIN)/ruff check src tests bench notebooks scripts
+	$(BIN)/ruff format --check src tests bench scripts
 
 bench: setup
 	$(BIN)/python bench/run.py

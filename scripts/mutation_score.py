@@ -3,7 +3,8 @@ the line ``mutation score: K/N killed (P %)``.
 
 A mutant counts as killed when a test failed on it or it ran past mutmut's time limit (a loop
 that no longer ends); every other outcome (survived, no test reaches it, suspicious) counts
-against the score. Reads the result files mutmut keeps in ``mutants/``.
+against the score, and so does a mutant not tried yet (an interrupted run says how many).
+Reads the result files mutmut keeps in ``mutants/``.
 """
 
 from __future__ import annotations
@@ -46,10 +47,15 @@ def main(mutants: Path = Path("mutants")) -> int:
         for name, status in statuses.items()
         if status not in CAUGHT
     }
-    if left:
-        print(f"\nnot killed ({', '.join(f'{n} {s}' for s, n in Counter(left.values()).items())}):")
-        for name, status in left.items():
+    tried = {name: status for name, status in left.items() if status != "not checked"}
+    if tried:
+        kinds = ", ".join(f"{n} {status}" for status, n in Counter(tried.values()).items())
+        print(f"\nnot killed ({kinds}):")
+        for name, status in tried.items():
             print(f"    {name}: {status}")
+    untried = len(left) - len(tried)
+    if untried:
+        print(f"\nthe run is incomplete: {untried} mutants not tried yet (`mutmut run` goes on)")
     print(f"\nmutation score: {killed}/{total} killed ({100 * killed / total:.1f} %)")
     return 0
 
