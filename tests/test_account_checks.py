@@ -271,6 +271,7 @@ def test_without_member_contributions_only_the_note_misses_them():
 
 def test_member_contributions_and_their_shares():
     members = accounts.member_contributions(complete_report(), "F", 2023)
+    assert list(members.columns) == ["del", "belopp", "andel"]
     assert [tuple(r) for r in members.itertuples(index=False)] == [
         ("staten", 500_000, 50.0), ("region", 250_000, 25.0), ("1481", 125_000, 12.5),
         ("1402", 125_000, 12.5),
@@ -307,10 +308,10 @@ def test_a_figure_published_twice_comes_from_its_own_years_report():
     figure printed in 2022's and 2023's (not its own) from the latest; one whose source names
     no year ranks last."""
     rows = [
-        (2022, "rr_arets_resultat", 100, "Årsredovisning 2022, F: Resultaträkning"),
         (2022, "rr_arets_resultat", 105, "Årsredovisning 2023, F: Resultaträkning"),
-        (2021, "rr_arets_resultat", 80, "Årsredovisning 2023, F"),
+        (2022, "rr_arets_resultat", 100, "Årsredovisning 2022, F: Resultaträkning"),
         (2021, "rr_arets_resultat", 70, "Årsredovisning 2022, F"),
+        (2021, "rr_arets_resultat", 80, "Årsredovisning 2023, F"),
         (2021, "br_eget_kapital", 5, "styrelsens protokoll"),
         (2021, "br_eget_kapital", 6, "Årsredovisning 2022"),
         (2020, "br_eget_kapital", 7, "nr 120199"),
