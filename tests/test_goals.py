@@ -449,6 +449,12 @@ def test_every_kind_of_goal_result_by_hand():
         ("Balder", "godtagbar", 5, 5, "god", True),
         ("Primus", None, 1, 3, None, False),
     ]
+    # in the order of the file, not alphabetical
+    backwards = goal_frame.iloc[::-1].reset_index(drop=True)
+    again = goals.goal_results(backwards, participants, flows, threshold=4)
+    assert goals.insats_ratings(backwards, again, goals.load_rating_rule())["insats"].tolist() == [
+        "Primus", "Balder"
+    ]  # fmt: skip
 
 
 RULE_EXPECTED = (
