@@ -282,8 +282,8 @@ def test_results_per_group_at_the_age_edge_and_with_several_codes():
     """Ended in 2022, started 1 March 2022: a woman born 1993 (29 at start), one born 1992
     (30), a man born 1992 (30). The first worked and studied before ("studier;eget_foretag")
     and had sickness benefit and aktivitetsersättning before; after, she studies and seeks work
-    ("studier;aktivt_arbetssokande"). The second had nothing before and is job-seeking after.
-    The man ended towards continued rehabilitation."""
+    ("studier;aktivt_arbetssokande"). The second had nothing before, ended on sick leave and is
+    job-seeking after. The man ended towards continued rehabilitation."""
     frame = participations(
         [
             ("kvinna", 1993, "2022-03-01", "2022-09-30", "gymnasium"),
@@ -294,7 +294,7 @@ def test_results_per_group_at_the_age_edge_and_with_several_codes():
         forsorjning_fore=["sjuk_rehabpenning;aktivitetsersattning", None, "a_kassa"],
         sysselsattning_fore=["studier;eget_foretag", None, None],
         sysselsattning_efter=["studier;aktivt_arbetssokande", "aktivt_arbetssokande", None],
-        avslutsorsak=["arbete_studier", "aktivt_arbetssokande", "fortsatt_rehabilitering"],
+        avslutsorsak=["arbete_studier", "sjukdom", "fortsatt_rehabilitering"],
     )
     table = outcomes.results(frame, 2022).set_index(["kategori", "grupp", "kon"])["antal"]
 
@@ -310,7 +310,12 @@ def test_results_per_group_at_the_age_edge_and_with_several_codes():
     assert women_men("aktivt_arbetssokande", "alla") == (2, 0)
     assert women_men("aktivt_arbetssokande", "30_och_aldre") == (1, 0)
     assert women_men("fortsatt_rehabilitering", "30_och_aldre") == (0, 1)
-    assert women_men("sjukdom", "alla") == (0, 0)
+    assert women_men("sjukdom", "alla") == (1, 0)
+    assert women_men("sjukdom", "under_30") == (0, 0)
+    reasons = counts(outcomes.by_end_reason(frame, 2022), "totalt")
+    assert {k: n for k, n in reasons.items() if n} == {
+        "arbete_studier": 1, "sjukdom": 1, "fortsatt_rehabilitering": 1
+    }  # fmt: skip
     assert outcomes.names_any(frame["forsorjning_fore"], ("a_kassa",)).tolist() == [
         False, False, True
     ]  # fmt: skip
