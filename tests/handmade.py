@@ -7,16 +7,12 @@ from pathlib import Path
 
 import pandas as pd
 
+from finsam.inputs.contract import TABLES
 from finsam.inputs.dataset import load_dataset
 from finsam.inputs.store import Store, ingest
 
 FORBUND = "Samordningsförbundet Insjöriket"
-COLUMNS = [
-    "deltagande_id", "person_id", "forbund", "insats", "kommun", "kon", "registrering",
-    "fodelsear", "startdatum", "slutdatum", "utbildning", "tid_offentlig_forsorjning",
-    "forsorjning_fore", "forsorjning_efter", "sysselsattning_fore", "sysselsattning_efter",
-    "avslutsorsak",
-]  # fmt: skip
+COLUMNS = [column.name for column in TABLES["deltaganden"]]
 
 
 def people(n: int, kommun: str, kon: str, start: str, end: str = "", **values: str) -> list[dict]:
@@ -52,15 +48,14 @@ def store_of(tmp_path: Path, rows: list[dict], remisser: str = "") -> Store:
     frame.loc[ended & (frame["avslutsorsak"] == ""), "avslutsorsak"] = "annat"
     frame[COLUMNS].to_csv(folder / "deltaganden.csv", index=False)
     (folder / "insatser.csv").write_text(
-        f"forbund,insats,typ,inriktning,startar,slutar\n{FORBUND},Balder,individinriktad,"
-        "forberedande,2016,\n",
+        header("insatser") + f"{FORBUND},Balder,individinriktad,forberedande,2016,\n",
         encoding="utf-8",
     )
-    (folder / "remisser.csv").write_text(
-        "remiss_id,forbund,datum,kommun,kon,remittent,insats,startad\n" + remisser,
-        encoding="utf-8",
-    )
-    (folder / "strukturdeltagare.csv").write_text(
-        "forbund,insats,ar,antal,kvinnor,man\n", encoding="utf-8"
-    )
+    (folder / "remisser.csv").write_text(header("remisser") + remisser, encoding="utf-8")
+    (folder / "strukturdeltagare.csv").write_text(header("strukturdeltagare"), encoding="utf-8")
     return Store(ingest(load_dataset(folder), tmp_path / "store.duckdb"))
+
+
+def header(table: str) -> str:
+    """The CSV header line of a table of the data contract."""
+    return ",".join(column.name for column in TABLES[table]) + "\n"
