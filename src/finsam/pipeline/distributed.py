@@ -10,11 +10,23 @@ per worker process: a thread has its own kernel).
 
 from __future__ import annotations
 
+import socket
 from collections.abc import Callable
 from pathlib import Path
 
 from finsam.errors import FinsamError
 from finsam.pipeline.execute import RunResult, ensure_kernel, execute_run, failed_path
+
+
+def _refuse_closed_port(scheduler: str) -> None:
+    """Raise ``OSError`` at once when nothing listens at a ``tcp://`` or ``tls://`` scheduler
+    address; Dask's client would retry a refused connection until its time-out."""
+    from distributed.comm.addressing import parse_address, parse_host_port
+
+    scheme, location = parse_address(scheduler)
+    if scheme in ("tcp", "tls"):
+        with socket.create_connection(parse_host_port(location), timeout=10):
+            pass
 
 
 def execute_on_cluster(
@@ -26,6 +38,7 @@ def execute_on_cluster(
     from distributed import Client, as_completed
 
     try:
+        _refuse_closed_port(scheduler)
         client = Client(scheduler, timeout="10s")
     except OSError as error:
         raise FinsamError(f"cannot reach the Dask scheduler at {scheduler}: {error}") from None
