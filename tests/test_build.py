@@ -487,8 +487,18 @@ def _alive(pids: set[int]) -> set[int]:
     return alive
 
 
+@pytest.fixture(scope="module")
+def interrupted_build_dir(tmp_path_factory) -> Path:
+    """The build folder the interrupted builds share: the second reuses the first's store and
+    protection, as a rerun after an interruption does."""
+    return tmp_path_factory.mktemp("interrupted")
+
+
+@pytest.mark.xdist_group("interrupted_build")
 @pytest.mark.parametrize("how", ["ctrl-c", "kill"])
-def test_an_interrupted_build_stops_at_once_and_leaves_no_process(tmp_path, how):
+def test_an_interrupted_build_stops_at_once_and_leaves_no_process(
+    interrupted_build_dir, tmp_path, how
+):
     """Ctrl-C (SIGINT to the whole foreground group, as a terminal sends it) stops the build of
     the example's 35 pages within seconds, cancelling the queued pages; a killed build takes its
     workers and their kernels with it."""
@@ -497,9 +507,10 @@ def test_an_interrupted_build_stops_at_once_and_leaves_no_process(tmp_path, how)
 
     from finsam_command import FINSAM
 
+    build_dir = interrupted_build_dir
     build = subprocess.Popen(
         [str(FINSAM), "build", "--data", str(EXAMPLE_DATASET), "--build-dir",
-         str(tmp_path / "b"), "--out", str(tmp_path / "site"), "--renderer", "builtin", "-j", "2"],
+         str(build_dir), "--out", str(tmp_path / "site"), "--renderer", "builtin", "-j", "2"],
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True,
     )  # fmt: skip
     for line in build.stdout:
@@ -520,6 +531,6 @@ def test_an_interrupted_build_stops_at_once_and_leaves_no_process(tmp_path, how)
     if how == "ctrl-c":
         assert time.monotonic() - start < 10
         assert build.returncode == 1 and "interrupted" in err and "Traceback" not in err
-        executed = list((tmp_path / "b" / "runs").rglob("[!.]*.ipynb"))
+        executed = list((build_dir / "runs").rglob("[!.]*.ipynb"))
         assert len(executed) < 30  # of 35: the queued pages were cancelled
     assert not (tmp_path / "site").exists()

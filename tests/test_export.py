@@ -23,14 +23,22 @@ def tables(tmp: Path, *args: str) -> subprocess.CompletedProcess:
     return finsam("tables", "--build-dir", str(tmp / "build"), *args)
 
 
+@pytest.fixture(scope="module")
+def example_build(tmp_path_factory) -> Path:
+    """One build folder for the exports of the example: the first export protects the whole
+    site, the others read its protection from the folder, as a user's later exports do."""
+    return tmp_path_factory.mktemp("example")
+
+
+@pytest.mark.xdist_group("example_exports")
 @pytest.mark.parametrize(
     ("level", "name"),
     [("riket", None), ("forbund", "Samordningsförbundet Insjöriket"), ("kommun", "Lerum")],
 )
-def test_every_table_at_every_level_protected(tmp_path, level, name):
+def test_every_table_at_every_level_protected(example_build, tmp_path, level, name):
     out = tmp_path / level
     args = ["--data", str(EXAMPLE), "--level", level, "--year", "2022", "--out", str(out)]
-    done = tables(tmp_path, *args, *(["--name", name] if name else []))
+    done = tables(example_build, *args, *(["--name", name] if name else []))
     assert done.returncode == 0, done.stderr
     folder = out / FOLDERS[level]
     assert [p.name for p in out.iterdir()] == [folder.name]

@@ -73,12 +73,16 @@ def test_a_warm_kernel_gives_a_fresh_kernels_outputs(runs_and_store, tmp_path):
     assert kernels.warm_kernel().pages == len(order)
     kernels.discard_kernel()
 
-    for i, run in enumerate(order):
+    fresh_outputs = []
+    for i, run in enumerate(runs):
         fresh = execute_run(run, store.path, tmp_path / f"fresh{i}", f"key{i}", warm=False)
         assert fresh.error is None, fresh.error
-        fresh_cells = _cells(fresh.path)
-        assert len(fresh_cells) == len(warm_outputs[i])
-        for warm_cell, fresh_cell in zip(warm_outputs[i], fresh_cells, strict=True):
+        fresh_outputs.append(_cells(fresh.path))
+    for run, warm_cells, fresh_cells in zip(
+        order, warm_outputs, [*fresh_outputs, fresh_outputs[0]], strict=True
+    ):
+        assert len(fresh_cells) == len(warm_cells)
+        for warm_cell, fresh_cell in zip(warm_cells, fresh_cells, strict=True):
             assert warm_cell == fresh_cell, f"{run.page}: warm {warm_cell!r:.800}"
     # The pages' code cells are numbered from 1 on, as in a fresh kernel.
     counts = [c[2] for c in warm_outputs[-1] if c[0] == "code"]
