@@ -6,6 +6,7 @@ missing values dropped, a period end ignored)."""
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 import pandas as pd
@@ -319,3 +320,48 @@ def test_results_per_group_at_the_age_edge_and_with_several_codes():
     assert outcomes.names_any(frame["forsorjning_fore"], ("a_kassa",)).tolist() == [
         False, False, True
     ]  # fmt: skip
+
+
+def test_each_level_selects_its_forbund_and_lists_its_kommuner(tmp_path: Path):
+    """Insjöriket's page lists its five members in the register's order, then the other
+    kommuner its own participations (Göteborg) and referrals (Kungälv) name; Sjuhärad's
+    referrals in Borås and Ulricehamn stay off it. Riket lists every kommun in the data, a
+    kommun page keeps its förbund's rows and no structural participants (those are counted per
+    förbund only)."""
+    sjuharad = "Sjuhärads samordningsförbund"
+    rows = [*people(1, MOLNDAL, "kvinna", "2022-03-01"), *people(1, "1480", "man", "2022-03-01")]
+    referrals = (
+        f"R1,{FORBUND},2022-02-01,1482,man,annan,,nej\n"
+        f"R2,{sjuharad},2022-02-01,1490,man,annan,,nej\n"
+        f"R3,{sjuharad},2022-02-01,1491,kvinna,annan,,nej\n"
+    )
+    store = store_of(tmp_path, rows, referrals)
+    forbund = population(store, "forbund", FORBUND, 2022)
+    assert forbund.kommuner == ["1401", "1402", "1441", "1481", "1489", "1480", "1482"]
+    assert forbund.forbund == (FORBUND,) and forbund.label == FORBUND
+    assert forbund.remisser["kommun"].tolist() == ["1482"]
+    riket = population(store, "riket", None, 2022)
+    assert riket.kommuner == ["1480", "1481", "1482", "1490", "1491"]
+    assert set(riket.forbund) == {FORBUND, sjuharad} and riket.label == "Riket"
+    assert len(riket.remisser) == 3 and len(riket.deltaganden) == 2
+    kommun = population(store, "kommun", "Mölndal", 2022)
+    assert (kommun.name, kommun.kommuner, kommun.forbund) == ("Mölndal", ["1481"], (FORBUND,))
+    assert kommun.deltaganden["kommun"].tolist() == ["1481"] and kommun.remisser.empty
+    assert kommun.period_end == dt.date(2022, 12, 31)
+
+    small = Store(ingest(load_dataset(SMALL), tmp_path / "small.duckdb"))
+    assert len(population(small, "forbund", FORBUND, 2022).strukturdeltagare) == 2
+    assert population(small, "kommun", "1481", 2022).strukturdeltagare.empty
+
+
+def test_a_wrong_level_or_name_is_explained(tmp_path: Path):
+    store = store_of(tmp_path, people(1, MOLNDAL, "kvinna", "2022-03-01"))
+    for level, name, message in [
+        ("land", None, "level 'land': expected one of riket, forbund, kommun"),
+        ("riket", FORBUND, "level riket takes no --name"),
+        ("forbund", "Samordningsförbundet Göteborg", "förbund 'Samordningsförbundet Göteborg' "
+         f"has no data; förbund with data: {FORBUND}"),
+    ]:  # fmt: skip
+        with pytest.raises(FinsamError) as refused:
+            population(store, level, name, 2022)
+        assert str(refused.value) == message

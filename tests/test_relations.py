@@ -1,6 +1,7 @@
 """What a reader knows about how published counts hang together: the relations of a
 publication, rule by rule as the protection's module docstring states them, found among the
-relations built for a förbund's pages 2021–2022 and two of its kommun pages.
+relations built for a förbund's pages 2021–2022, two of its kommun pages and its goal
+follow-up 2022.
 
 Each rule is written here from the rule's words, with the cells named by page, table,
 category, gender and second dimension; a relation that the builder drops or misnames leaves a
@@ -29,6 +30,7 @@ from finsam.stats.protection.publication import (
 MOLNDAL, PARTILLE = "1481", "1402"
 F22, F21 = PageKey("forbund", FORBUND, 2022), PageKey("forbund", FORBUND, 2021)
 M22, P22 = PageKey("kommun", MOLNDAL, 2022), PageKey("kommun", PARTILLE, 2022)
+G22 = PageKey("mal", FORBUND, 2022)  # the goal follow-up: flows and results per insats
 GENDERS = ("kvinna", "man", "totalt")
 ENDED = {"end": "2022-10-31", "sysselsattning_efter": "studier", "avslutsorsak": "arbete_studier"}
 
@@ -51,7 +53,7 @@ def pub(tmp_path_factory: pytest.TempPathFactory) -> Publication:
         f"R{i},{FORBUND},2022-01-0{i},{MOLNDAL},kvinna,psykiatrin,Balder,ja\n" for i in (1, 2)
     )
     store = store_of(Path(tmp_path_factory.mktemp("relations")), rows, referrals)
-    return publication(pages_of(store, [F21, F22, M22, P22]))
+    return publication(pages_of(store, [F21, F22, M22, P22, G22]))
 
 
 Name = tuple  # (page, table, kategori, kon[, second])
@@ -80,6 +82,11 @@ def relation_set(pub: Publication) -> set[tuple]:
 
 def on(page: PageKey, table: str, kategori: str, kon: str = "totalt", second: str = "") -> Name:
     return (page.id, table, kategori, kon, second)
+
+
+def insats(kategori: str, measure: str) -> Name:
+    """A cell of the goal follow-up's flows and results per insats."""
+    return on(G22, "flode_insats", kategori, "totalt", measure)
 
 
 def rule(kind: str, plus: list[Name], minus: list[Name], equal: bool = True) -> tuple:
@@ -213,6 +220,38 @@ def expected_rules() -> dict[str, list[tuple]]:
                  [flow("samtliga")]),
             rule("level", [on(M22, "alder", "-29"), on(P22, "alder", "-29")],
                  [on(F22, "alder", "-29")]),
+        ],
+        "an insats' outcomes are parts of its ended participations": [
+            rule("table", [insats(k, m)], [insats(k, "avslutade")], equal=False)
+            for k in ("Balder", "totalt")
+            for m in ("arbete_studier", "arbetssokande", "arbete_studier_arbetssokande",
+                      "egen_forsorjning")
+        ],
+        "work/studies and job seeking are parts of either": [
+            *[rule("table", [insats(k, m)], [insats(k, "arbete_studier_arbetssokande")],
+                   equal=False)
+              for k in ("Balder", "totalt") for m in ("arbete_studier", "arbetssokande")],
+            *[rule("table", [insats(k, "arbete_studier_arbetssokande")],
+                   [insats(k, "arbete_studier"), insats(k, "arbetssokande")], equal=False)
+              for k in ("Balder", "totalt")],
+        ],
+        "an insats' new and ended are parts of its participants on the förbund page": [
+            rule("link", [insats(k, m)], [on(F22, "deltagare_insats", k)], equal=False)
+            for k in ("Balder", "totalt")
+            for m in ("nya", "avslutade")
+        ],
+        "the totals over insatser are the förbund page's flow, results and support after": [
+            rule("link", [insats("totalt", "nya")], [flow("nya")]),
+            rule("link", [insats("totalt", "avslutade")], [flow("avslutade")]),
+            rule("link", [insats("totalt", "arbete_studier")],
+                 [r("arbete_studier_efter", "totalt")]),
+            rule("link", [insats("totalt", "arbetssokande")],
+                 [r("aktivt_arbetssokande", "totalt")]),
+            rule("link", [insats("totalt", "egen_forsorjning")],
+                 [on(F22, "forsorjning_efter", "ingen_offentlig")]),
+            # at most the förbund's referrals, here all of them: used as an equality
+            rule("link", [insats("totalt", "remisser")],
+                 [on(F22, "remisser_remittent", "totalt")]),
         ],
         "samtliga(Y) = pågående(Y − 1) + nya(Y)": [
             rule("year", [flow("pagaende", kon, F21), flow("nya", kon)], [flow("samtliga", kon)])
