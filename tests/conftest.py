@@ -121,6 +121,39 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
         _fastest_first(items)
 
 
+# --- mutation testing: the tests that reach a function ------------------------------------------
+
+# mutmut learns which tests reach a function by recording, after each test, the functions called
+# since the test before it. A function called while a module- or session-scoped fixture is set up
+# would be recorded for the first test using the fixture only, and its mutants would be tried
+# against that one test. While mutmut collects these records, every test that uses a shared
+# fixture is recorded as reaching what the fixture called.
+_SHARED_FIXTURE_CALLS: dict[int, set[str]] = {}
+
+if os.environ.get("MUTANT_UNDER_TEST") == "stats":
+
+    @pytest.hookimpl(hookwrapper=True)
+    def pytest_fixture_setup(fixturedef: pytest.FixtureDef, request: pytest.FixtureRequest):
+        if fixturedef.scope == "function":
+            yield
+            return
+        from mutmut.state import state
+
+        called, before = state()._stats, set(state()._stats)
+        called.clear()
+        yield
+        _SHARED_FIXTURE_CALLS.setdefault(id(fixturedef), set()).update(called)
+        called |= before
+
+    @pytest.hookimpl(tryfirst=True)
+    def pytest_runtest_teardown(item: pytest.Item) -> None:
+        from mutmut.state import state
+
+        for fixturedefs in item._fixtureinfo.name2fixturedefs.values():
+            for fixturedef in fixturedefs:
+                state()._stats |= _SHARED_FIXTURE_CALLS.get(id(fixturedef), set())
+
+
 def _fastest_first(items: list[pytest.Item]) -> None:
     """Under mutation testing (``make mutation``), run a mutant's tests fastest first, by the
     durations the mutation run measured, so that a killed mutant costs its quickest test; the
