@@ -356,13 +356,11 @@ def test_a_national_site_is_protected_within_each_forbund_then_across_them(tmp_p
     from finsam.inputs.synth import write_tables
     from finsam.inputs.synth_national import synthesize_national
 
-    tables = synthesize_national(seed=4)
-    chosen = sorted({row["forbund"] for row in tables["deltaganden"]})[:2]
-    subset = {
-        name: [row for row in rows if row["forbund"] in chosen] for name, rows in tables.items()
-    }
+    tables = synthesize_national(seed=4, count=2)
+    chosen = sorted({row["forbund"] for row in tables["deltaganden"]})
+    assert len(chosen) == 2
     store = Store(
-        ingest(load_dataset(write_tables(tmp_path / "data", subset, "test", 4)), tmp_path / "s")
+        ingest(load_dataset(write_tables(tmp_path / "data", tables, "test", 4)), tmp_path / "s")
     )
     matrix = {"years": [2021], "riket": True, "forbund": "auto"}
     keys = sorted({k for run in plan_runs(matrix, store) for k in run.protection_keys})

@@ -11,7 +11,7 @@ from finsam_command import finsam
 from finsam.inputs.dataset import load_dataset
 from finsam.inputs.reference import forbund_members
 from finsam.inputs.store import Store, ingest
-from finsam.inputs.synth_national import apportion
+from finsam.inputs.synth_national import apportion, synthesize_national
 from finsam.inputs.validate import validate_dataset
 from finsam.stats import flows
 from finsam.stats.catalog import compute_tables
@@ -107,3 +107,16 @@ def test_apportion_splits_a_total_into_whole_numbers_that_add_up():
     assert apportion(10, np.array([1.0, 1.0, 1.0])).tolist() == [4, 3, 3]
     # 7 over 2:1:1 → 3.5, 1.75, 1.75: floors 3, 1, 1; the two .75 remainders take the rest.
     assert apportion(7, np.array([0.5, 0.25, 0.25])).tolist() == [3, 2, 2]
+
+
+def test_the_first_forbund_alone_are_synthesized_as_in_the_whole_dataset(dataset):
+    """``count=2``: the first two förbund of the register by name, row for row as in the
+    national dataset of the same seed (each förbund has its own random stream)."""
+    two = pd.DataFrame(synthesize_national(seed=5, count=2)["deltaganden"])
+    first = sorted(forbund_members()["forbund"].unique())[:2]
+    assert sorted(two["forbund"].unique()) == first
+    whole = dataset.tables["deltaganden"]
+    whole = whole[whole["forbund"].isin(first)].reset_index(drop=True)
+    assert len(two) == len(whole) > 1000
+    assert two["deltagande_id"].tolist() == whole["deltagande_id"].tolist()
+    assert two["startdatum"].tolist() == whole["startdatum"].astype(str).tolist()

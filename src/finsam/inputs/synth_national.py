@@ -173,10 +173,11 @@ def national_profiles(seed: int, national_dir: Path = NATIONAL_DIR) -> list[Prof
     return profiles
 
 
-def synthesize_national(seed: int) -> dict[str, list[dict]]:
-    """Rows of the four contract tables for every förbund of the register."""
+def synthesize_national(seed: int, count: int | None = None) -> dict[str, list[dict]]:
+    """Rows of the four contract tables for every förbund of the register, or for the first
+    ``count`` of them by name (each förbund's rows are the same as in the whole dataset)."""
     tables: dict[str, list[dict]] = {}
-    for number, profile in enumerate(national_profiles(seed), start=1):
+    for number, profile in enumerate(national_profiles(seed)[:count], start=1):
         for name, rows in synthesize([seed, number], profile).items():
             tables.setdefault(name, []).extend(rows)
     return tables
