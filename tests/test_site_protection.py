@@ -470,3 +470,108 @@ def test_the_mask_file_holds_each_pages_flags_for_its_data_only(tmp_path):
             read_mask(path, *args)
     with pytest.raises(FinsamError, match="no such protection file"):
         read_mask(tmp_path / "none.parquet", fingerprint, 4, kommun(MOLNDAL))
+
+
+def test_a_mask_file_is_replaced_atomically_and_says_what_it_was_made_for(tmp_path, monkeypatch):
+    """The mask is written to a hidden temporary file beside its place (folders made as needed)
+    and moved there in one step; a failed write leaves the previous file and no temporary one.
+    The file's metadata name the format version, the data's fingerprint and the threshold."""
+    import os
+
+    import pyarrow.parquet as pq
+
+    from finsam.stats.protection import plan
+
+    store = store_of(tmp_path, people(3, MOLNDAL, "kvinna", "2022-01-10"))
+    protection = protect_pages(store, [forbund()], 4)
+    path = tmp_path / "a" / "b" / "mask.parquet"
+    moves = []
+    replace = os.replace
+    monkeypatch.setattr(
+        os, "replace", lambda src, dst: (moves.append((src, dst)), replace(src, dst))
+    )
+    assert plan.write_mask(protection, path, "fp-1") == path
+    ((source, target),) = moves
+    assert Path(source).parent == path.parent and Path(target) == path
+    assert Path(source).name.startswith(".protection-") and source.endswith(".parquet")
+    meta = json.loads(pq.read_schema(path).metadata[b"finsam"])
+    assert meta == {"version": plan.MASK_VERSION, "fingerprint": "fp-1", "threshold": 4}
+    assert pq.read_schema(path).names == [*plan.CELL_COLUMNS, "hidden"]
+    before = path.read_bytes()
+
+    def broken(table, where):
+        Path(where).write_bytes(b"half a file")
+        raise OSError("disk full")
+
+    monkeypatch.setattr(plan.pq, "write_table", broken)
+    with pytest.raises(OSError, match="disk full"):
+        plan.write_mask(protection, path, "fp-2")
+    assert path.read_bytes() == before and sorted(path.parent.iterdir()) == [path]
+
+
+def _made_up_protection(cells: list[tuple], intervals: dict[int, tuple[float, float]]):
+    """A protection of made-up cells (page, table, kategori, second, kon, antal, protectable,
+    hidden) with the audit's intervals of some of them (low, high)."""
+    from types import SimpleNamespace
+
+    from finsam.stats.protection.audit import Interval
+    from finsam.stats.protection.plan import Protection
+
+    frame = pd.DataFrame(
+        cells,
+        columns=["page", "table", "kategori", "second", "kon", "antal", "protectable", "hidden"],
+    )
+    audit = {c: Interval(c, low, high) for c, (low, high) in intervals.items()}
+    publication = SimpleNamespace(cells=frame.drop(columns="hidden"))
+    return Protection(publication, frame["hidden"].to_numpy(), 4, audit, 0.0)  # type: ignore[arg-type]
+
+
+def test_the_information_lost_is_the_share_of_nonzero_published_counts_hidden_per_level():
+    """Förbund page: counts 3 (hidden), 10, 0, 1 (hidden) → 3 nonzero, 2 hidden, 66.7 %. Kommun
+    page: 2 (hidden), 8, 9 (hidden), 12, and 7 insatser (not people, never hidden) → 4 nonzero,
+    2 hidden, 50 %. The zero cell (no page) is left out."""
+    from finsam.stats.protection.plan import information_loss
+
+    f, k = "forbund|Samordningsförbundet Insjöriket|2022|", "kommun|1481|2022|"
+    cells = [("", "", "", "", "", 0, True, False)]
+    cells += [
+        (f, "alder", str(i), "", "totalt", n, True, h)
+        for i, (n, h) in enumerate([(3, True), (10, False), (0, False), (1, True)])
+    ]
+    cells += [(k, "alder", str(i), "", "totalt", n, p, h) for i, (n, p, h) in enumerate(
+        [(2, True, True), (8, True, False), (9, True, True), (12, True, False), (7, False, False)]
+    )]  # fmt: skip
+    loss = information_loss(_made_up_protection(cells, {}))
+    assert loss["level"].tolist() == ["forbund", "kommun"]
+    assert loss["nonzero"].tolist() == [3, 4] and loss["hidden"].tolist() == [2, 2]
+    assert loss["share"].round(1).tolist() == [66.7, 50.0]
+
+
+def test_a_failed_audit_names_each_narrowed_cell_up_to_twenty():
+    """22 hidden cells a reader narrows to fewer than four values: the error names the first 20,
+    by page, table (with its second dimension) and cell, and counts the 2 more."""
+    page = "kommun|1481|2022|"
+    cells = [(page, "resultat", "arbete", "under_30", "kvinna", 2, True, True)]
+    cells += [(page, "alder", f"a{i}", "", "man", 2, True, True) for i in range(1, 22)]
+    failing = {c: (1.0, 3.0) for c in range(22)}
+    protection = _made_up_protection([*cells, (page, "alder", "ok", "", "man", 2, True, True)],
+                                     {**failing, 22: (0.0, 4.0)})  # fmt: skip
+    assert [i.cell for i in protection.failures] == list(range(22))
+    with pytest.raises(AuditFailed) as failed:
+        protection.require_passing()
+    lines = str(failed.value).split("\n  ")
+    assert lines[0] == (
+        "the small-count audit failed for 22 hidden cell(s); nothing was published:"
+    )
+    assert lines[1] == (
+        f"page {page}, table resultat under_30, cell arbete/kvinna: a reader can narrow it to 1–3"
+    )
+    assert lines[2] == f"page {page}, table alder, cell a1/man: a reader can narrow it to 1–3"
+    assert len(lines) == 1 + 20 + 1 and lines[-1] == "… and 2 more"
+    assert failed.value.protection is protection
+    passing = _made_up_protection(cells[:1], {0: (0.0, 3.0)})
+    assert passing.require_passing() is passing
+    twenty = _made_up_protection(cells[:20], {c: (1.0, 3.0) for c in range(20)})
+    with pytest.raises(AuditFailed) as failed:
+        twenty.require_passing()
+    assert "more" not in str(failed.value) and len(str(failed.value).split("\n  ")) == 21
