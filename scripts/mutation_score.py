@@ -14,8 +14,25 @@ import sys
 from collections import Counter
 from pathlib import Path
 
-from mutmut.stats import status_by_exit_code
-
+# The exit codes mutmut 3.8 records per mutant (``mutmut.stats.status_by_exit_code``), kept here
+# so that the summary reads a run's results without mutmut installed.
+STATUS_BY_EXIT_CODE = {
+    None: "not checked",
+    0: "survived",
+    1: "killed",
+    3: "killed",  # an internal error of pytest
+    5: "no tests",
+    33: "no tests",
+    34: "skipped",
+    36: "timeout",
+    37: "caught by type check",
+    -24: "timeout",  # SIGXCPU: past the CPU time limit
+    24: "timeout",
+    152: "timeout",
+    255: "timeout",
+    -11: "segfault",
+    -9: "segfault",
+}
 CAUGHT = {"killed", "timeout"}
 
 
@@ -25,7 +42,9 @@ def results(mutants: Path) -> dict[str, dict[str, str]]:
     for meta in sorted(mutants.rglob("*.py.meta")):
         exit_codes = json.loads(meta.read_text(encoding="utf-8"))["exit_code_by_key"]
         module = meta.relative_to(mutants).as_posix().removesuffix(".meta")
-        by_module[module] = {name: status_by_exit_code[code] for name, code in exit_codes.items()}
+        by_module[module] = {
+            name: STATUS_BY_EXIT_CODE.get(code, "suspicious") for name, code in exit_codes.items()
+        }
     return by_module
 
 
@@ -56,6 +75,8 @@ def main(mutants: Path = Path("mutants")) -> int:
     untried = len(left) - len(tried)
     if untried:
         print(f"\nthe run is incomplete: {untried} mutants not tried yet (`mutmut run` goes on)")
+        tried_total = total - untried
+        print(f"of those tried: {killed}/{tried_total} killed ({100 * killed / tried_total:.1f} %)")
     print(f"\nmutation score: {killed}/{total} killed ({100 * killed / total:.1f} %)")
     return 0
 
