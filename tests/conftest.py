@@ -106,16 +106,31 @@ PIPELINE_FIXTURES = frozenset(
 )
 
 
+# The builds made once per run or per test module, in the order a test using several is grouped.
+SHARED_BUILDS = (
+    "example_site",
+    "small_build",
+    "built",
+    "finance_site",
+    "goal_site",
+    "national",
+    "runs_and_store",
+    "example_build",
+    "interrupted_build_dir",
+)
+
+
+@pytest.hookimpl(tryfirst=True)  # before pytest-xdist reads the groups
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
         fixtures = set(getattr(item, "fixturenames", ()))
         if PIPELINE_FIXTURES & fixtures:
             item.add_marker(pytest.mark.pipeline)
-        # With `--dist loadgroup` the tests of one shared site run in one worker process, so
-        # that no other worker waits for the site to be built.
-        for site in ("example_site", "small_build"):
-            if site in fixtures:
-                item.add_marker(pytest.mark.xdist_group(site))
+        # With `--dist loadgroup` the tests of one shared build run in one worker process, so
+        # that no other worker waits for the build or builds it again.
+        for build in SHARED_BUILDS:
+            if build in fixtures:
+                item.add_marker(pytest.mark.xdist_group(build))
                 break
     if os.environ.get("MUTANT_UNDER_TEST", "").startswith("finsam."):
         _fastest_first(items)

@@ -475,6 +475,19 @@ def _descendants(pid: int) -> set[int]:
     return found
 
 
+def _kernels(pids: set[int]) -> set[int]:
+    """The Jupyter kernels among ``pids``."""
+    found = set()
+    for pid in pids:
+        try:
+            command = Path(f"/proc/{pid}/cmdline").read_bytes()
+        except OSError:
+            continue
+        if b"ipykernel" in command:
+            found.add(pid)
+    return found
+
+
 def _alive(pids: set[int]) -> set[int]:
     alive = set()
     for pid in pids:
@@ -494,14 +507,13 @@ def interrupted_build_dir(tmp_path_factory) -> Path:
     return tmp_path_factory.mktemp("interrupted")
 
 
-@pytest.mark.xdist_group("interrupted_build")
 @pytest.mark.parametrize("how", ["ctrl-c", "kill"])
 def test_an_interrupted_build_stops_at_once_and_leaves_no_process(
     interrupted_build_dir, tmp_path, how
 ):
-    """Ctrl-C (SIGINT to the whole foreground group, as a terminal sends it) stops the build of
-    the example's 35 pages within seconds, cancelling the queued pages; a killed build takes its
-    workers and their kernels with it."""
+    """Ctrl-C (SIGINT to the whole foreground group, as a terminal sends it), once both workers
+    have started their kernels, stops the build of the example's 35 pages within seconds,
+    cancelling the queued pages; a killed build takes its workers and their kernels with it."""
     import signal
     import time
 
@@ -514,10 +526,13 @@ def test_an_interrupted_build_stops_at_once_and_leaves_no_process(
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True,
     )  # fmt: skip
     for line in build.stdout:
-        if "executed" in line:
+        if "executing pages" in line:
             break
+    deadline = time.monotonic() + 60
+    while len(_kernels(_descendants(build.pid))) < 2 and time.monotonic() < deadline:
+        time.sleep(0.1)
     below = _descendants(build.pid)
-    assert below, "the build runs its pages in worker processes"
+    assert len(_kernels(below)) == 2, "each of the two workers runs its pages in its kernel"
     start = time.monotonic()
     if how == "ctrl-c":
         os.killpg(build.pid, signal.SIGINT)

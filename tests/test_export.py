@@ -30,7 +30,6 @@ def example_build(tmp_path_factory) -> Path:
     return tmp_path_factory.mktemp("example")
 
 
-@pytest.mark.xdist_group("example_exports")
 @pytest.mark.parametrize(
     ("level", "name"),
     [("riket", None), ("forbund", "Samordningsförbundet Insjöriket"), ("kommun", "Lerum")],
