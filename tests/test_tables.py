@@ -369,3 +369,48 @@ def test_structural_insatser_per_orientation(store):
             assert table[other, "insatser", "totalt"] == table[other, "deltagare", "totalt"] == 0
         total = table["totalt"]
         assert (total["insatser", "totalt"], total["deltagare", "totalt"]) == (1, participants)
+
+
+def test_the_published_layout_numbers_its_cells_and_keeps_the_tidy_columns(store):
+    """The cells of a table in order, numbered 0…n−1 as the protection's mask is: the tidy
+    columns and nothing else, a ``totalt`` row per gender after the categories, per value of
+    the second dimension right after its slice."""
+    from finsam.stats.catalog import published_layout
+
+    pop = population(store, "forbund", FORBUND, 2022)
+    age = published_layout(BY_ID["alder"], pop)
+    assert list(age.columns) == ["kategori", "kon", "antal"]
+    assert age.index.equals(pd.RangeIndex(len(age)))
+    assert age["kategori"].tolist()[-3:] == ["totalt"] * 3
+    assert age["kon"].tolist()[-3:] == ["kvinna", "man", "totalt"]
+    struktur = published_layout(BY_ID["struktur"], pop)
+    assert list(struktur.columns) == ["kategori", "matt", "kon", "antal"]
+    assert struktur.index.equals(pd.RangeIndex(len(struktur)))
+    per_measure = struktur["matt"].tolist()
+    half = len(per_measure) // 2
+    assert per_measure == ["insatser"] * half + ["deltagare"] * half
+    assert struktur["kategori"].tolist()[half - 1] == struktur["kategori"].tolist()[-1] == "totalt"
+    assert struktur["antal"].dtype == "int64"
+
+
+def test_counts_of_insatser_may_not_be_hidden_and_counts_of_people_may(store):
+    """Structural insatser: the number of insatser is published as it is, the participants in
+    them may be hidden; a table without a second dimension counts people only."""
+    from finsam.stats.catalog import protectable, published_layout
+
+    pop = population(store, "forbund", FORBUND, 2022)
+    struktur = published_layout(BY_ID["struktur"], pop)
+    assert (
+        protectable(struktur, BY_ID["struktur"]).tolist()
+        == (struktur["matt"] == "deltagare").tolist()
+    )
+    assert protectable(struktur, BY_ID["struktur"]).sum() == len(struktur) // 2
+    age = published_layout(BY_ID["alder"], pop)
+    assert protectable(age, BY_ID["alder"]).all()
+    flows = published_layout(BY_ID["flode_insats"], pop)  # a second dimension, all people
+    assert protectable(flows, BY_ID["flode_insats"]).all() and len(flows) > 0
+
+
+def test_only_the_tables_asked_for_are_computed(store):
+    tables = compute_tables(population(store, "forbund", FORBUND, 2022), ["utbildning", "alder"])
+    assert list(tables) == ["utbildning", "alder"]
