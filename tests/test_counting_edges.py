@@ -365,3 +365,27 @@ def test_a_wrong_level_or_name_is_explained(tmp_path: Path):
         with pytest.raises(FinsamError) as refused:
             population(store, level, name, 2022)
         assert str(refused.value) == message
+
+
+def test_results_show_unknown_gender_in_every_group_when_anyone_has_it():
+    """Ended in 2022: a woman born 2000 (22 at start) and a person of unknown gender born 1980
+    (42). The unknown gender is a column of every group's results, 0 where nobody is in it, so
+    that all groups have the same columns."""
+    frame = participations(
+        [
+            ("kvinna", 2000, "2022-03-01", "2022-09-30", "gymnasium"),
+            ("okant", 1980, "2022-03-01", "2022-09-30", "gymnasium"),
+        ]
+    ).assign(
+        forsorjning_fore=[None, None],
+        sysselsattning_fore=[None, None],
+        sysselsattning_efter=[None, None],
+        avslutsorsak=["annat", "sjukdom"],
+    )
+    table = outcomes.results(frame, 2022)
+    assert table.index.equals(pd.RangeIndex(len(table)))
+    avslutade = table[table["kategori"] == "avslutade"].set_index(["grupp", "kon"])["antal"]
+    assert avslutade["under_30"].to_dict() == {"kvinna": 1, "man": 0, "okant": 0, "totalt": 1}
+    assert avslutade["30_och_aldre"].to_dict() == {"kvinna": 0, "man": 0, "okant": 1, "totalt": 1}
+    sick = table[table["kategori"] == "sjukdom"].set_index(["grupp", "kon"])["antal"]
+    assert sick["alla"].to_dict() == {"kvinna": 0, "man": 0, "okant": 1, "totalt": 1}
