@@ -711,3 +711,29 @@ def test_relations_say_what_they_state() -> None:
     assert not total_part(2, [0]).holds(values) and not at_most([2], [0]).holds(values)
     assert Interval(0, 1, 4).passes and not Interval(0, 1, 3).passes
     assert Interval(0, 1, 4).width == 3 == MIN_WIDTH
+
+
+@pytest.mark.parametrize(
+    "inner",
+    [
+        [[2, 20], [30, 40]],
+        [[2, 20, 25], [30, 40, 50]],
+        [[2, 30], [20, 40], [25, 50]],
+        [[1, 9, 30], [12, 40, 50], [15, 25, 60]],
+        [[40, 50, 60], [12, 40, 3], [15, 25, 60]],
+    ],
+)
+def test_one_small_cell_of_a_table_costs_a_rectangle_of_four_inner_cells(inner) -> None:
+    """The textbook case: a table with all its margins and one small count. The least that
+    protects it is a rectangle of four inner cells (two in its row, two in its column, one
+    opposite), every margin shown: a reader who adds the row and the column can then move the
+    small count by as much as the smallest of the four, at least four here."""
+    system = single_table(inner)
+    mask = protect(system.values.copy(), system.relations, THRESHOLD)
+    width = len(inner[0])
+    hidden = [divmod(int(c), width) for c in np.flatnonzero(mask)]
+    small = next((r, c) for r, row in enumerate(inner) for c, v in enumerate(row) if v <= 4)
+    assert len(hidden) == 4 and all(r < len(inner) for r, _ in hidden)  # no margin hidden
+    assert small in hidden
+    assert len({r for r, _ in hidden}) == len({c for _, c in hidden}) == 2  # a rectangle
+    assert failures(system.values, mask, system.relations) == []
