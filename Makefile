@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed
 DATA   ?= data/example
 OUT    ?= _site
 
-.PHONY: setup system-deps site test lint bench mutation clean
+.PHONY: mutation-retry setup system-deps site test lint bench mutation clean
 
 setup: $(STAMP)
 
@@ -41,6 +41,11 @@ bench: setup
 mutation: setup
 	$(BIN)/python -m pip install --quiet -e '.[dev,mutation]'
 	$(BIN)/mutmut run --max-children 2
+	$(BIN)/python scripts/mutation_score.py mutants
+
+# Try again the mutants that survived (after adding tests): mutmut keeps every verdict otherwise.
+mutation-retry: setup
+	$(BIN)/mutmut run --max-children 2 $$($(BIN)/python scripts/mutation_score.py --not-caught mutants)
 	$(BIN)/python scripts/mutation_score.py mutants
 
 clean:

@@ -4,7 +4,8 @@ the line ``mutation score: K/N killed (P %)``.
 A mutant counts as killed when a test failed on it or it ran past mutmut's time limit (a loop
 that no longer ends); every other outcome (survived, no test reaches it, suspicious) counts
 against the score, and so does a mutant not tried yet (an interrupted run says how many).
-Reads the result files mutmut keeps in ``mutants/``.
+Reads the result files mutmut keeps in ``mutants/``. With ``--not-caught``, prints only the
+names of the mutants tried and not caught, one per line.
 """
 
 from __future__ import annotations
@@ -81,5 +82,19 @@ def main(mutants: Path = Path("mutants")) -> int:
     return 0
 
 
+def not_caught(mutants: Path = Path("mutants")) -> list[str]:
+    """The mutants tried and not caught (survived, no test, suspicious…): the ones to try again
+    after adding tests (`make mutation-retry`)."""
+    return [
+        name
+        for statuses in results(mutants).values()
+        for name, status in statuses.items()
+        if status not in CAUGHT and status != "not checked"
+    ]
+
+
 if __name__ == "__main__":
+    if sys.argv[1:2] == ["--not-caught"]:
+        print("\n".join(not_caught(*(Path(a) for a in sys.argv[2:]))))
+        sys.exit(0)
     sys.exit(main(*(Path(a) for a in sys.argv[1:])))

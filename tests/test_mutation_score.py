@@ -57,3 +57,8 @@ def test_an_interrupted_run_counts_the_untried_against_the_score_and_says_so(tmp
 def test_no_results_is_an_error(tmp_path, capsys):
     assert _summary().main(tmp_path) == 1
     assert "no mutation results" in capsys.readouterr().err
+
+
+def test_the_mutants_to_try_again_are_the_ones_tried_and_not_caught(tmp_path):
+    _results(tmp_path, "flows", {"f_1": 1, "f_2": -24, "f_3": 0, "f_4": 33, "f_5": None})
+    assert _summary().not_caught(tmp_path) == ["f_3", "f_4"]
