@@ -1,9 +1,10 @@
 """Summarise a ``mutmut run``: the mutants per module, the ones that were not killed, and last
 the line ``mutation score: K/N killed (P %)``.
 
-A mutant counts as killed when a test failed on it or it ran past mutmut's time limit (a loop
-that no longer ends); every other outcome (survived, no test reaches it, suspicious) counts
-against the score, and so does a mutant not tried yet (an interrupted run says how many).
+A mutant counts as killed when a test failed on it, it ran past mutmut's time limit (a loop
+that no longer ends) or the test process crashed on it; every other outcome (survived, no test
+reaches it, suspicious) counts against the score, and so does a mutant not tried yet (an
+interrupted run says how many).
 Reads the result files mutmut keeps in ``mutants/``. With ``--not-caught``, prints only the
 names of the mutants tried and not caught, one per line.
 """
@@ -34,7 +35,9 @@ STATUS_BY_EXIT_CODE = {
     -11: "segfault",
     -9: "segfault",
 }
-CAUGHT = {"killed", "timeout"}
+# A mutant is caught when a test fails on it, it runs past the time limit (a loop that no longer
+# ends) or the test process crashes on it (HiGHS given a program it cannot take).
+CAUGHT = {"killed", "timeout", "segfault"}
 
 
 def results(mutants: Path) -> dict[str, dict[str, str]]:

@@ -24,11 +24,11 @@ def _results(mutants: Path, module: str, exit_codes: dict[str, int | None]) -> N
     meta.write_text(json.dumps({"exit_code_by_key": exit_codes}), encoding="utf-8")
 
 
-def test_a_finished_run_counts_killed_and_timed_out_mutants_as_caught(tmp_path, capsys):
-    """flows: 1 killed, 1 past the time limit, 1 survived, 1 reached by no test; tidy: 2 killed
-    → 4 of 6 caught, 66.7 %."""
+def test_a_finished_run_counts_killed_timed_out_and_crashing_mutants_as_caught(tmp_path, capsys):
+    """flows: 1 killed, 1 past the time limit, 1 survived, 1 reached by no test; tidy: 1 killed
+    and 1 on which the test process crashed → 4 of 6 caught, 66.7 %."""
     _results(tmp_path, "flows", {"f_1": 1, "f_2": -24, "f_3": 0, "f_4": 33})
-    _results(tmp_path, "tidy", {"t_1": 1, "t_2": 1})
+    _results(tmp_path, "tidy", {"t_1": 1, "t_2": -11})
     assert _summary().main(tmp_path) == 0
     out = capsys.readouterr().out
     lines = out.strip().splitlines()
