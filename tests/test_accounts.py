@@ -255,6 +255,7 @@ def test_a_budget_line_without_an_outcome_has_no_deviation():
     only_budget = accounts.budget_by_insats(finances.iloc[[2]], "F", 2023)
     assert only_budget["budget"].tolist() == [100]
     assert only_budget["utfall"].isna().all() and only_budget["avvikelse"].isna().all()
+    assert {str(table[c].dtype) for c in ("budget", "utfall", "avvikelse")} == {"int64"}  # tkr
     only_outcome = accounts.budget_by_insats(finances.iloc[[4]], "F", 2023)  # Primus, 180
     assert only_outcome["utfall"].tolist() == [180]
     assert only_outcome["budget"].isna().all() and only_outcome["avvikelse"].isna().all()
