@@ -10,9 +10,14 @@ import pandas as pd
 from finsam.inputs.contract import TABLES
 from finsam.inputs.dataset import load_dataset
 from finsam.inputs.store import Store, ingest
+from finsam.inputs.synth import csv_text
 
 FORBUND = "Samordningsförbundet Insjöriket"
 COLUMNS = [column.name for column in TABLES["deltaganden"]]
+INSATS = {  # the one insats of a handmade dataset
+    "forbund": FORBUND, "insats": "Balder", "typ": "individinriktad",
+    "inriktning": "forberedande", "startar": "2016",
+}  # fmt: skip
 
 
 def people(n: int, kommun: str, kon: str, start: str, end: str = "", **values: str) -> list[dict]:
@@ -46,16 +51,12 @@ def store_of(tmp_path: Path, rows: list[dict], remisser: str = "") -> Store:
         frame[column] = frame[column].fillna(defaults.get(column, ""))
     ended = frame["slutdatum"] != ""
     frame.loc[ended & (frame["avslutsorsak"] == ""), "avslutsorsak"] = "annat"
-    frame[COLUMNS].to_csv(folder / "deltaganden.csv", index=False)
-    (folder / "insatser.csv").write_text(
-        header("insatser") + f"{FORBUND},Balder,individinriktad,forberedande,2016,\n",
-        encoding="utf-8",
-    )
-    (folder / "remisser.csv").write_text(header("remisser") + remisser, encoding="utf-8")
-    (folder / "strukturdeltagare.csv").write_text(header("strukturdeltagare"), encoding="utf-8")
+    tables = {
+        "deltaganden": csv_text("deltaganden", frame[COLUMNS].to_dict("records")),
+        "insatser": csv_text("insatser", [INSATS]),
+        "remisser": csv_text("remisser", []) + remisser,
+        "strukturdeltagare": csv_text("strukturdeltagare", []),
+    }
+    for name, text in tables.items():
+        (folder / f"{name}.csv").write_text(text, encoding="utf-8")
     return Store(ingest(load_dataset(folder), tmp_path / "store.duckdb"))
-
-
-def header(table: str) -> str:
-    """The CSV header line of a table of the data contract."""
-    return ",".join(column.name for column in TABLES[table]) + "\n"

@@ -456,7 +456,9 @@ def _participation_row(number: int, p: dict, draw: _Draw, profile: Profile) -> d
     return row
 
 
-def _csv_text(name: str, rows: list[dict]) -> str:
+def csv_text(name: str, rows: list[dict]) -> str:
+    """A table of the data contract as CSV text: its header, then ``rows`` (missing values
+    empty)."""
     columns = [spec.name for spec in TABLES[name]]
     buffer = io.StringIO()
     writer = csv.DictWriter(buffer, fieldnames=columns, lineterminator="\n")
@@ -482,7 +484,7 @@ def write_tables(out: Path, tables: dict[str, list[dict]], description: str, see
     staging.chmod(0o755)
     try:
         for name, rows in tables.items():
-            (staging / f"{name}.csv").write_text(_csv_text(name, rows), encoding="utf-8")
+            (staging / f"{name}.csv").write_text(csv_text(name, rows), encoding="utf-8")
         meta = {"synthetic": True, "description": description, "seed": seed}
         (staging / "dataset.yml").write_text(
             yaml.safe_dump(meta, allow_unicode=True, sort_keys=True), encoding="utf-8"
