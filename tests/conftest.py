@@ -90,23 +90,8 @@ settings.register_profile("finsam", database=None, derandomize=True)
 settings.load_profile("finsam")
 
 
-# Fixtures that build a site or a store with the finsam command or its pipeline: a test that
-# uses one is a `pipeline` test (slow; its notebooks run the package in other processes).
-PIPELINE_FIXTURES = frozenset(
-    {
-        "small_build",
-        "example_site",
-        "browser",
-        "built",
-        "finance_site",
-        "goal_site",
-        "runs_and_store",
-        "national",
-    }
-)
-
-
-# The builds made once per run or per test module, in the order a test using several is grouped.
+# The sites, stores and build folders made with the finsam command or its pipeline, once per run
+# or per test module, in the order a test using several is grouped.
 SHARED_BUILDS = (
     "example_site",
     "small_build",
@@ -118,6 +103,9 @@ SHARED_BUILDS = (
     "example_build",
     "interrupted_build_dir",
 )
+# A test that uses one of these is a `pipeline` test (slow; its notebooks run the package in
+# other processes).
+PIPELINE_FIXTURES = frozenset({*SHARED_BUILDS, "browser"})
 
 
 @pytest.hookimpl(tryfirst=True)  # before pytest-xdist reads the groups
