@@ -238,6 +238,24 @@ def test_budget_per_insats_2019_as_published(published):
     assert none.empty and list(none.columns) == ["insats", "budget", "utfall", "avvikelse"]
 
 
+def test_twenty_insatser_keep_the_order_of_the_driftredovisning():
+    """A förbund with 20 insatser (the total first in the file, the insatser in a made-up
+    order): the table lists the insatser in the order the förbund gave them and the total last,
+    however many lines there are (an unstable sort mixes equal keys from 17 rows on)."""
+    names = [f"Insats {n}" for n in (7, 3, 19, 1, 12, 5, 16, 9, 2, 14, 20, 6, 11, 18, 4, 8, 15, 10,
+                                     13, 17)]  # fmt: skip
+    finances = pd.DataFrame(
+        {
+            "forbund": "F", "ar": 2023, "enhet": "tkr", "kalla": "",
+            "post": "drift_budget_kostnader", "del": ["", *names],
+            "belopp": [210, *range(1, 21)],
+        }
+    )  # fmt: skip
+    table = accounts.budget_by_insats(finances, "F", 2023)
+    assert table["insats"].tolist() == [*names, ""]
+    assert table["budget"].tolist() == [*range(1, 21), 210]
+
+
 def test_a_budget_line_without_an_outcome_has_no_deviation():
     finances = pd.DataFrame(
         {

@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -434,6 +435,35 @@ def test_table_by_table_protection_leaves_what_the_site_wide_one_closes(tmp_path
     assert found[pagaende] == (3, 3)
 
 
+def test_table_by_table_protection_of_a_hand_made_publication():
+    """One page, threshold 4. Table A: 10 = x 1 + y 4 + z 5, and s 6 = x + z, a ``link``
+    relation inside A. Table by table knows only the ``table`` relations: x and y are hidden
+    (each 1 to 4), s does not matter. Table C has no relation: w 1 and v 4 are hidden as small.
+    Table D: 10 = p 1 + q 9 with q not protectable (a count of insatser): p's complement must be
+    the total 10, not q. Without relations, only the small cells are hidden."""
+    rows = [  # table, kategori, antal, protectable
+        ("A", "totalt", 10, True), ("A", "x", 1, True), ("A", "y", 4, True),
+        ("A", "z", 5, True), ("A", "s", 6, True),
+        ("C", "w", 1, True), ("C", "v", 4, True), ("C", "u", 5, True),
+        ("D", "totalt", 10, True), ("D", "p", 1, True), ("D", "q", 9, False),
+    ]  # fmt: skip
+    cells = pd.DataFrame(rows, columns=["table", "kategori", "antal", "protectable"])
+    cells = cells.assign(page="kommun|1481|2022|", second="", kon="totalt")
+    at = {row[:2]: i for i, row in enumerate(rows)}
+    relations = [
+        total_part(at["A", "totalt"], [at["A", "x"], at["A", "y"], at["A", "z"]]),
+        total_part(at["A", "s"], [at["A", "x"], at["A", "z"]], kind="link"),
+        total_part(at["D", "totalt"], [at["D", "p"], at["D", "q"]]),
+    ]
+    pub = Publication(pages=[], cells=cells, relations=relations)
+    hidden = protect_table_by_table(pub, 4)
+    assert sorted(cells["table"][hidden] + ":" + cells["kategori"][hidden]) == [
+        "A:x", "A:y", "C:v", "C:w", "D:p", "D:totalt",
+    ]  # fmt: skip
+    alone = protect_table_by_table(replace(pub, relations=[]), 4)
+    assert cells["kategori"][alone].tolist() == ["x", "y", "w", "v", "p"]
+
+
 def test_the_mask_file_holds_each_pages_flags_for_its_data_only(tmp_path):
     """A förbund page and a kommun page protected together: the mask file gives each page the
     flags of the site-wide protection; a page outside it, other data or another threshold is a
@@ -497,6 +527,9 @@ def test_a_mask_file_is_replaced_atomically_and_says_what_it_was_made_for(tmp_pa
     meta = json.loads(pq.read_schema(path).metadata[b"finsam"])
     assert meta == {"version": plan.MASK_VERSION, "fingerprint": "fp-1", "threshold": 4}
     assert pq.read_schema(path).names == [*plan.CELL_COLUMNS, "hidden"]
+    assert read_mask(path, "fp-1", 4, forbund())["hidden"].any()
+    plan.write_mask(protection, path, "fp-3")  # a rebuild: read anew, not from the cache
+    assert read_mask(path, "fp-3", 4, forbund())["hidden"].any()
     before = path.read_bytes()
 
     def broken(table, where):

@@ -217,7 +217,8 @@ def read_mask(path: Path, fingerprint: str, threshold: int, key: PageKey) -> pd.
     path = Path(path)
     if not path.is_file():
         raise FinsamError(f"{path}: no such protection file; run `finsam build` first")
-    meta, pages = _mask_pages(path.resolve(), path.stat().st_mtime_ns)
+    stat = path.stat()
+    meta, pages = _mask_pages(path.resolve(), (stat.st_ino, stat.st_mtime_ns))
     if meta.get("fingerprint") != fingerprint or meta.get("threshold") != threshold:
         raise FinsamError(
             f"{path}: made for other data or another threshold than this page; rebuild the site"
@@ -228,9 +229,10 @@ def read_mask(path: Path, fingerprint: str, threshold: int, key: PageKey) -> pd.
 
 
 @functools.lru_cache(maxsize=2)
-def _mask_pages(path: Path, modified: int) -> tuple[dict, dict[str, pd.DataFrame]]:
-    """A mask file's metadata and its rows per page, read once per file (and modification) in
-    this process: the pages a warm kernel executes one after the other share the read."""
+def _mask_pages(path: Path, version: tuple[int, int]) -> tuple[dict, dict[str, pd.DataFrame]]:
+    """A mask file's metadata and its rows per page, read once per file in this process: the
+    pages a warm kernel executes one after the other share the read. ``version`` (inode and
+    modification time) changes when a build replaces the file, even within one clock tick."""
     table = pq.read_table(path)
     meta = json.loads((table.schema.metadata or {}).get(b"finsam", b"{}"))
     frame = table.to_pandas()
