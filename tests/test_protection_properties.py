@@ -49,7 +49,7 @@ from finsam.stats.protection.audit import (
     pinning_relations,
     total_part,
 )
-from finsam.stats.protection.linked import _complement_order, protect
+from finsam.stats.protection.linked import _complement_order, _nearest_shown, protect
 
 INF = math.inf
 T = TypeVar("T")
@@ -691,6 +691,43 @@ def test_complements_for_a_cell_held_across_families_come_from_within_a_family()
     assert held_across == [[3], [5], [7], own]
     held_within = list(_complement_order(0, own, {0: [3, 5]}, wide, *_UNUSED))
     assert held_within == [[1, 3], [3, 5], own]
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "decided"),
+    [
+        (1, 3, ("fails", 1, 3)),  # a + b = 4: no whole-numbered a ≥ 4, the relaxation gives 1–3
+        (2, 3, None),  # a + b = 5: no a ≥ 5 and none ≤ −1; 1–4 is wide enough: undecided
+        (4, 1, ("witness", [1, 4])),  # a + b = 5: a = 1 is 3 below the true 4, a witness
+    ],
+)
+def test_the_program_around_a_cell_finds_witnesses_or_a_narrow_relaxation(a, b, decided) -> None:
+    """Two hidden cells a and b with their sum shown, decided in the small program around a
+    (with the least and largest values seen so far the true ones)."""
+    values = np.array([a, b, a + b])
+    hidden = np.array([True, True, False])
+    rows, groups = audit._system(values, hidden, [total_part(2, [0, 1])])
+    ((_, group),) = groups.items()
+    model = audit._Model(group, rows, {c: i for i, c in enumerate(group)}, 1)
+    true = values[group].astype(np.float64)
+    found = model.local(0, true, true.copy(), true.copy())
+    if decided is not None and decided[0] == "witness":
+        assert found[0] == "witness" and found[1].tolist() == decided[1]
+    else:
+        assert found == decided
+
+
+def test_a_cell_whose_relations_are_all_hidden_takes_the_nearest_shown_complement() -> None:
+    """Hidden a 1, b 2, c 3; shown f 9 and g 30. a's only relation holds a and b; b's other one
+    b and c; c's third one c, f and g. The search goes a → b → c and takes from c's relation
+    the smallest count of at least 4 + 3 − 3 = 4: f."""
+    values = np.array([1, 2, 3, 9, 30])
+    a, b, c, f, g = range(5)
+    relations = [Relation((a, b), ()), Relation((b, c), ()), Relation((c, f, g), ())]
+    of_cell = [[i for i, r in enumerate(relations) if x in r.cells] for x in range(5)]
+    hidden = np.array([True, True, True, False, False])
+    assert _nearest_shown(values, hidden, ~hidden, relations, of_cell, a, 4) == f
+    assert _nearest_shown(values, hidden, np.zeros(5, bool), relations, of_cell, a, 4) is None
 
 
 _UNUSED = (np.zeros(0), np.zeros(0, bool), [])  # values, hidden, relations: not read here
