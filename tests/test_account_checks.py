@@ -350,7 +350,8 @@ def test_figures_that_are_missing_or_zero():
 
 def test_the_derived_cash_flow_with_purchases_and_new_loans():
     """F buys fixed assets: 60 000 → 100 000 with 20 000 depreciated, so 60 000 was bought;
-    its long-term liabilities are new in 2023 (none in 2022): 50 000 borrowed."""
+    its long-term liabilities are new in 2023 (none in 2022): 50 000 borrowed. Had it owed
+    30 000 in 2022 and stated none in 2023, it would have paid back 30 000."""
     report = changed("br_anlaggningstillgangar", 60_000)
     report = report[~((report["ar"] == 2022) & (report["post"] == "br_langfristiga_skulder"))]
     report.loc[(report["ar"] == 2023) & (report["post"] == "br_langfristiga_skulder"), "belopp"] = (
@@ -359,3 +360,7 @@ def test_the_derived_cash_flow_with_purchases_and_new_loans():
     flow = accounts.derived_cash_flow(report, "F", 2023)
     assert flow["kf_investeringsverksamheten"] == -60_000
     assert flow["kf_finansieringsverksamheten"] == 50_000
+    loans = report["post"] == "br_langfristiga_skulder"  # the 2023 line only
+    repaid = pd.concat([report[~loans], report[loans].assign(ar=2022, belopp=30_000)])
+    flow = accounts.derived_cash_flow(repaid, "F", 2023)
+    assert flow["kf_finansieringsverksamheten"] == -30_000

@@ -455,6 +455,9 @@ def test_every_kind_of_goal_result_by_hand():
     assert goals.insats_ratings(backwards, again, goals.load_rating_rule())["insats"].tolist() == [
         "Primus", "Balder"
     ]  # fmt: skip
+    none = goals.insats_ratings(goal_frame.iloc[:0], results.iloc[:0], goals.load_rating_rule())
+    assert none.empty and list(none.columns) == list(ratings.columns)
+    assert list(ratings.columns) == ["insats", "regel", "bedomda", "mal", "styrelsen", "avviker"]
 
 
 RULE_EXPECTED = (

@@ -475,7 +475,8 @@ def test_the_mask_file_holds_each_pages_flags_for_its_data_only(tmp_path):
     expected = mask_frame(protection)
     fingerprint = store.meta()["fingerprint"]
     path = site_mask(store, keys, 4, tmp_path / "masks", "code-1")
-    assert path.parent == (tmp_path / "masks").resolve() and path.name.startswith("protection-")
+    assert path.parent == (tmp_path / "masks").resolve()
+    assert re.fullmatch(r"protection-[0-9a-f]{16}\.parquet", path.name)
     assert site_mask(store, list(reversed(keys)), 4, tmp_path / "masks", "code-1") == path
     assert site_mask(store, keys, 4, tmp_path / "masks", "code-2") != path
     for key in keys:
