@@ -49,7 +49,7 @@ from finsam.stats.protection.audit import (
     pinning_relations,
     total_part,
 )
-from finsam.stats.protection.linked import _complement_order, _nearest_shown, protect
+from finsam.stats.protection.linked import _complement_order, _nearest_shown, _need, protect
 
 INF = math.inf
 T = TypeVar("T")
@@ -679,6 +679,27 @@ def test_pinning_relations_name_the_relations_that_hold_a_bound() -> None:
     relations = [total_part(total, [x0, x1]), at_most([x0], [loose]), at_most([x0], [tight])]
     hidden = np.array([True, True, False, False, False])
     assert pinning_relations(values, hidden, relations, [x0, x1]) == {x0: [2], x1: [0, 2]}
+    # the same relations numbered backwards: nearest first still, not by number
+    backwards = relations[::-1]
+    assert pinning_relations(values, hidden, backwards, [x0, x1]) == {x0: [0], x1: [2, 0]}
+
+
+@pytest.mark.parametrize(("shown", "pinning"), [(2, [0]), (0, [])])
+def test_a_bound_held_only_from_one_side(shown, pinning) -> None:
+    """x = 3 hidden with ``shown ≤ x`` and nothing above it: its largest value is unbounded;
+    its least is held by the relation when the shown count is 2, by "a hidden cell is at least
+    1" alone when it is 0. A hidden cell in no relation is held by none."""
+    values = np.array([3, shown])
+    relations = [at_most([1], [0])]
+    assert pinning_relations(values, np.array([True, False]), relations, [0]) == {0: pinning}
+    assert pinning_relations(values, np.array([True, False]), [], [0]) == {0: []}  # no relation
+
+
+def test_the_complement_needed_for_a_cell() -> None:
+    """With threshold 4 a complement c makes cell + c exceed 4 + 3: for cells 1, 4, 6 and 9 it
+    needs at least 6, 3, 1 and 1."""
+    values = np.array([1, 4, 6, 9])
+    assert [_need(values, c, 4) for c in range(4)] == [6, 3, 1, 1]
 
 
 def test_complements_for_a_cell_held_across_families_come_from_within_a_family() -> None:
