@@ -41,7 +41,8 @@ def pub(tmp_path_factory: pytest.TempPathFactory) -> Publication:
     """Mölndal: 3 women since 2021 still going; in 2022 4 women new and ended (to studies,
     no public support after), 2 men born 2000 new and going. Partille: 3 men new in 2022 and
     ended on sick leave, job-seeking after, on aktivitetsersättning before. Referrals: 2 to
-    Balder, started. Lerum, a member without a page: 1 man new in 2022, going."""
+    Balder, started, and 1 from Partille assigned to no insats. Lerum, a member without a page:
+    1 man new in 2022, going."""
     rows = [
         *people(3, MOLNDAL, "kvinna", "2021-03-01"),
         *people(4, MOLNDAL, "kvinna", "2022-02-01", **ENDED, forsorjning_efter="ingen_offentlig"),
