@@ -738,6 +738,69 @@ def test_the_program_around_a_cell_finds_witnesses_or_a_narrow_relaxation(a, b, 
         assert found == decided
 
 
+def quick_bounds(values, relations, cell: int) -> tuple[tuple | None, list]:
+    """The audit's cheap steps for ``cell`` (every non-shown cell of ``values`` hidden, the
+    least and largest values seen so far the true ones): what they return and every point they
+    found (``None`` where a search found none), in order."""
+    import highspy
+
+    hidden = np.array([c in {x for r in relations for x in r.plus} for c in range(len(values))])
+    rows, groups = audit._system(values, hidden, relations)
+    ((_, group),) = groups.items()
+    n, j = len(group), group.index(cell)
+    model = audit._Model(group, rows, {c: i for i, c in enumerate(group)}, 1)
+    highs = model.highs(np.full(n, highspy.kHighsInf))
+    highs.changeColCost(j, 1.0)
+    true = values[group].astype(np.float64)
+    points: list = []
+    found = audit._bounds_and_witnesses(
+        highs, n, j, true.copy(), true.copy(), 1,
+        lambda p: points.append(None if p is None else p.tolist()),
+    )  # fmt: skip
+    return found, points
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "found", "points"),
+    [
+        # a + b = 4: the linear bounds 1 and 3 are whole-numbered and 2 apart: a fails
+        (1, 3, (1.0, 3.0), [[3, 1], [1, 3]]),
+        # a + b = 5: bounds 1 and 4, wide enough, but no witness was asked for: undecided
+        (2, 3, None, [[4, 1], [1, 4]]),
+        # a + b = 8: a reaches 7 = 4 + 3, a witness 3 above the true value: a passes
+        (4, 4, None, [[7, 1], [7, 1]]),
+        # a + b = 5 with a = 4: its least value 1 is exactly 3 below: the witness a = 1
+        (4, 1, None, [[4, 1], [1, 4], [1, 4]]),
+    ],
+)
+def test_the_quick_steps_of_the_audit_by_hand(a, b, found, points) -> None:
+    values = np.array([a, b, a + b])
+    assert quick_bounds(values, [total_part(2, [0, 1])], 0) == (found, points)
+
+
+def test_the_quick_steps_find_a_witness_below_the_true_value() -> None:
+    """a + b = 8 with a = 7: the linear bounds are 7 and 1, and 1 is 3 or more below 7; a
+    whole-numbered point with a from 1 to 4 is a witness: a passes."""
+    found, points = quick_bounds(np.array([7, 1, 8]), [total_part(2, [0, 1])], 0)
+    assert found is None and points[:2] == [[7, 1], [1, 7]]
+    assert len(points) == 3 and 1 <= points[2][0] <= 4 and sum(points[2]) == 8
+
+
+def test_the_quick_steps_when_the_linear_bound_is_not_whole_numbered() -> None:
+    """The five cells of :func:`test_a_cell_whose_linear_bound_is_not_reached_by_whole_numbers`:
+    cell 0 (true 6) has the linear bound 9 from a point that is not whole-numbered, and no
+    whole-numbered point reaches 9 = 6 + 3; below, a whole-numbered point at 3 or less exists."""
+    values = np.array([6, 6, 4, 3, 9, 28, 2, 8, 16])
+    relations = [
+        Relation((0, 1, 2, 3, 4), (5,)), Relation((3, 4), (0, 2, 6)),
+        Relation((1, 4), (2, 3, 7)), Relation((0, 1, 2), (8,)),
+    ]  # fmt: skip
+    found, points = quick_bounds(values, relations, 0)
+    assert found is None
+    assert points[:2] == [None, None]  # the linear optimum 9, then no whole number reaches it
+    assert points[-1] is not None and points[-1][0] <= 3
+
+
 def test_a_cell_whose_relations_are_all_hidden_takes_the_nearest_shown_complement() -> None:
     """Hidden a 1, b 2, c 3; shown f 9 and g 30. a's only relation holds a and b; b's other one
     b and c; c's third one c, f and g. The search goes a → b → c and takes from c's relation
