@@ -49,7 +49,13 @@ from finsam.stats.protection.audit import (
     pinning_relations,
     total_part,
 )
-from finsam.stats.protection.linked import _complement_order, _nearest_shown, _need, protect
+from finsam.stats.protection.linked import (
+    _best_complement,
+    _complement_order,
+    _nearest_shown,
+    _need,
+    protect,
+)
 
 INF = math.inf
 T = TypeVar("T")
@@ -703,15 +709,21 @@ def test_the_complement_needed_for_a_cell() -> None:
 
 
 def test_complements_for_a_cell_held_across_families_come_from_within_a_family() -> None:
-    """A cell held by a national sum (relation 7, across families) and by relations 3 (nearest)
-    and 5 within its family takes its complement from 3, then 5, and from the national sum
+    """A cell held by a national sum (relation 7, across families) and by relations 5 (nearest)
+    and 3 within its family takes its complement from 5, then 3, and from the national sum
     only after them; a cell held only within its family takes it from its own relations (1, 3)
-    first."""
+    first. Without relations across families: its own relations, then those that hold its
+    bounds (here x1 of :func:`test_pinning_relations_name_the_relations_that_hold_a_bound`),
+    then its own again."""
     own, wide = [1, 3, 7], frozenset({7})
-    held_across = list(_complement_order(0, own, {0: [3, 7, 5]}, wide, *_UNUSED))
-    assert held_across == [[3], [5], [7], own]
+    held_across = list(_complement_order(0, own, {0: [5, 7, 3]}, wide, *_UNUSED))
+    assert held_across == [[5], [3], [7], own]
     held_within = list(_complement_order(0, own, {0: [3, 5]}, wide, *_UNUSED))
     assert held_within == [[1, 3], [3, 5], own]
+    values, hidden = np.array([2, 3, 5, 9, 2]), np.array([True, True, False, False, False])
+    relations = [total_part(2, [0, 1]), at_most([0], [3]), at_most([0], [4])]
+    alone = list(_complement_order(1, [0], {}, frozenset(), values, hidden, relations))
+    assert alone == [[0], [0, 2], [0]]
 
 
 @pytest.mark.parametrize(
@@ -799,6 +811,18 @@ def test_the_quick_steps_when_the_linear_bound_is_not_whole_numbered() -> None:
     assert found is None
     assert points[:2] == [None, None]  # the linear optimum 9, then no whole number reaches it
     assert points[-1] is not None and points[-1][0] <= 3
+
+
+def test_the_complement_chosen_among_a_cells_relations() -> None:
+    """Hidden cell 0 (1 person), threshold 4: a complement should hold 4 + 3 − 1 = 6 or more.
+    In its table relation the shown 3, 6 and 9 (cells 2–4); in a link relation a 6 (cell 1).
+    A table relation comes first, so cell 3 (the smallest of at least 6), not cell 1. Asked
+    for at least 20, nothing is enough: the largest, 9 (cell 4)."""
+    values = np.array([1, 6, 3, 6, 9])
+    relations = [Relation((0, 1), (), kind="link"), Relation((0, 2, 3, 4), ())]
+    hidden = np.array([True, False, False, False, False])
+    assert _best_complement(values, hidden, ~hidden, relations, 0, 4) == 3
+    assert _best_complement(values, hidden, ~hidden, relations, 0, 4, need=20) == 4
 
 
 def test_a_cell_whose_relations_are_all_hidden_takes_the_nearest_shown_complement() -> None:
