@@ -91,7 +91,8 @@ settings.load_profile("finsam")
 
 
 # The sites, stores and build folders made with the finsam command or its pipeline, once per run
-# or per test module, in the order a test using several is grouped.
+# or per test module, largest first: the order a test using several is grouped, and the order
+# the groups are run.
 SHARED_BUILDS = (
     "example_site",
     "small_build",
@@ -110,18 +111,24 @@ PIPELINE_FIXTURES = frozenset({*SHARED_BUILDS, "browser"})
 
 @pytest.hookimpl(tryfirst=True)  # before pytest-xdist reads the groups
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    build_of: dict[pytest.Item, int] = {}
     for item in items:
         fixtures = set(getattr(item, "fixturenames", ()))
         if PIPELINE_FIXTURES & fixtures:
             item.add_marker(pytest.mark.pipeline)
         # With `--dist loadgroup` the tests of one shared build run in one worker process, so
         # that no other worker waits for the build or builds it again.
-        for build in SHARED_BUILDS:
+        for rank, build in enumerate(SHARED_BUILDS):
             if build in fixtures:
                 item.add_marker(pytest.mark.xdist_group(build))
+                build_of[item] = rank
                 break
     if os.environ.get("MUTANT_UNDER_TEST", "").startswith("finsam."):
         _fastest_first(items)
+    else:
+        # The workers take the groups in this order: the largest builds first, so that neither
+        # worker is left alone with one at the end.
+        items.sort(key=lambda item: build_of.get(item, len(SHARED_BUILDS)))
 
 
 # --- mutation testing: the tests that reach a function ------------------------------------------
