@@ -882,3 +882,26 @@ def test_one_small_cell_of_a_table_costs_a_rectangle_of_four_inner_cells(inner) 
     assert small in hidden
     assert len({r for r, _ in hidden}) == len({c for _, c in hidden}) == 2  # a rectangle
     assert failures(system.values, mask, system.relations) == []
+
+
+def test_protection_says_when_it_cannot_widen_an_interval() -> None:
+    """3 = a 1 + b 2 with the total not a count of people (never hidden): a and b are hidden
+    and each lies in [1, 2], and there is nothing else to hide."""
+    values = np.array([1, 2, 3])
+    protectable = np.array([True, True, False])
+    with pytest.raises(RuntimeError, match=r"cannot widen the intervals of cells 0 in \[1, 2\]"):
+        protect(values, [total_part(2, [0, 1])], THRESHOLD, protectable=protectable, max_rounds=3)
+
+
+def test_three_sums_that_pin_their_cells_together() -> None:
+    """x 4, y 6, z 4 with x + y = 10, y + z = 10 and x + z = 8 shown. Each sum alone leaves
+    its two cells room, but together they pin every cell (x = (10 − 10 + 8) / 2): only the
+    audit sees it. Round 1 hides x and z (small) and y (x's sum would give it away), the audit
+    fails all three; x takes the smallest total of its sums of at least 4 + 3 − 4 = 3 (8), y the
+    first of its totals 10 and 10 (the sum with x), z's sums already have a new hidden cell.
+    Round 2 passes: x = 8' − z can be anything, y = 10 − z lies in [1, 9]."""
+    x, y, z, xy, yz, xz = range(6)
+    values = np.array([4, 6, 4, 10, 10, 8])
+    relations = [total_part(xy, [x, y]), total_part(yz, [y, z]), total_part(xz, [x, z])]
+    mask = protect(values, relations, THRESHOLD)
+    assert np.flatnonzero(mask).tolist() == [x, y, z, xy, xz]
