@@ -51,6 +51,7 @@ from finsam.stats.protection.audit import (
 )
 from finsam.stats.protection.linked import (
     _best_complement,
+    _close_local,
     _complement_order,
     _nearest_shown,
     _need,
@@ -905,3 +906,16 @@ def test_three_sums_that_pin_their_cells_together() -> None:
     relations = [total_part(xy, [x, y]), total_part(yz, [y, z]), total_part(xz, [x, z])]
     mask = protect(values, relations, THRESHOLD)
     assert np.flatnonzero(mask).tolist() == [x, y, z, xy, xz]
+
+
+def test_sums_that_would_give_their_hidden_cells_away_get_a_complement() -> None:
+    """19 = a 1 + b 2 + c 2 + d 3 + e 11 and 13 = p 10 + d 3, with a and b hidden. a + b = 3
+    hides two cells in [1, 2]: the sum needs a complement of at least 3 + 2 + 1 − 3 = 3, the
+    smallest is d. Now d stands alone in 13 = p + d and needs one of at least 3 + 1 + 1 − 3 = 2
+    there: p. Then a + b + d = 6 leaves each of the three cells room (6 − 3 ≥ 3)."""
+    a, b, c, d, e, total, p, other = range(8)
+    values = np.array([1, 2, 2, 3, 11, 19, 10, 13])
+    equalities = [total_part(other, [p, d]), total_part(total, [a, b, c, d, e])]
+    hidden = np.array([True, True, False, False, False, False, False, False])
+    _close_local(values, hidden, values > 0, equalities, THRESHOLD)
+    assert np.flatnonzero(hidden).tolist() == [a, b, d, p]
