@@ -890,7 +890,7 @@ def test_protection_says_when_it_cannot_widen_an_interval() -> None:
     and each lies in [1, 2], and there is nothing else to hide."""
     values = np.array([1, 2, 3])
     protectable = np.array([True, True, False])
-    with pytest.raises(RuntimeError, match=r"cannot widen the intervals of cells 0 in \[1, 2\]"):
+    with pytest.raises(RuntimeError, match=r"cells 0 in \[1, 2\], 1 in \[1, 2\]$"):
         protect(values, [total_part(2, [0, 1])], THRESHOLD, protectable=protectable, max_rounds=3)
 
 
@@ -900,12 +900,15 @@ def test_three_sums_that_pin_their_cells_together() -> None:
     audit sees it. Round 1 hides x and z (small) and y (x's sum would give it away), the audit
     fails all three; x takes the smallest total of its sums of at least 4 + 3 − 4 = 3 (8), y the
     first of its totals 10 and 10 (the sum with x), z's sums already have a new hidden cell.
-    Round 2 passes: x = 8' − z can be anything, y = 10 − z lies in [1, 9]."""
+    Round 2 passes: x = 8' − z can be anything, y = 10 − z lies in [1, 9]. Stopped after one
+    round, protection says it did not converge."""
     x, y, z, xy, yz, xz = range(6)
     values = np.array([4, 6, 4, 10, 10, 8])
     relations = [total_part(xy, [x, y]), total_part(yz, [y, z]), total_part(xz, [x, z])]
     mask = protect(values, relations, THRESHOLD)
     assert np.flatnonzero(mask).tolist() == [x, y, z, xy, xz]
+    with pytest.raises(RuntimeError, match=r"^protection did not converge$"):
+        protect(values, relations, THRESHOLD, max_rounds=1)  # round 2 is needed to pass
 
 
 def test_sums_that_would_give_their_hidden_cells_away_get_a_complement() -> None:
