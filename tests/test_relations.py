@@ -311,3 +311,17 @@ def test_the_key_of_a_population_names_its_page(tmp_path):
     assert june.id == "kommun|1481|2022|2022-06-30" and not june.default_period
     assert population_key(population(store, "kommun", "1481", 2022, "2022-12-31")) == M22
     assert page_key("forbund", None, 2021, None) == PageKey("forbund", "", 2021)
+
+
+def test_new_participants_of_referral_insatser_equal_to_the_started_referrals(tmp_path):
+    """The data-quality text compares the new participants of the insatser that take referrals
+    with the referrals that started only when they differ: when they are equal (2 new in Balder,
+    2 referrals to Balder started), a reader knows so, and the relation says it."""
+    rows = people(2, MOLNDAL, "kvinna", "2022-02-01")
+    referrals = "".join(
+        f"R{i},{FORBUND},2022-01-0{i},{MOLNDAL},kvinna,psykiatrin,Balder,ja\n" for i in (1, 2)
+    )
+    store = store_of(tmp_path, rows, referrals)
+    q = lambda k: on(F22, "datakvalitet", k)  # noqa: E731
+    found = relation_set(publication(pages_of(store, [F22])))
+    assert rule("quality", [q("nya_i_remissinsatser")], [q("startade")]) in found
