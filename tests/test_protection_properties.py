@@ -922,3 +922,18 @@ def test_sums_that_would_give_their_hidden_cells_away_get_a_complement() -> None
     hidden = np.array([True, True, False, False, False, False, False, False])
     _close_local(values, hidden, values > 0, equalities, THRESHOLD)
     assert np.flatnonzero(hidden).tolist() == [a, b, d, p]
+
+
+def test_failures_of_some_cells_and_with_zeros_hidden_too() -> None:
+    """4 = a 1 + b 3 and 20 = c 10 + d 10, every part hidden: a and b each lie in [1, 3] and
+    fail, c and d pass. Asked about a and c only, only a fails. Where zeros can be hidden too
+    (least value 0), a and b lie in [0, 4] and pass."""
+    a, b, c, d = range(4)
+    values = np.array([1, 3, 10, 10, 4, 20])
+    relations = [total_part(4, [a, b]), total_part(5, [c, d])]
+    hidden = np.array([True] * 4 + [False] * 2)
+    assert [(f.cell, f.low, f.high) for f in failures(values, hidden, relations)] == [
+        (a, 1, 3), (b, 1, 3),
+    ]  # fmt: skip
+    assert [f.cell for f in failures(values, hidden, relations, only=[a, c])] == [a]
+    assert failures(values, hidden, relations, hidden_min=0) == []
