@@ -326,7 +326,12 @@ def test_audit_command_reports_and_exits_1_on_failure(tmp_path, monkeypatch):
     runner = CliRunner()
     passed = runner.invoke(app, args)
     assert passed.exit_code == 0, passed.output
-    assert passed.output.startswith("2 pages, ")
+    first = passed.output.splitlines()[0]
+    assert re.fullmatch(
+        r"2 pages, \d+ published counts, \d+ hidden \(threshold \d\), \d+ relations \(.+\), "
+        r"[\d.]+ s \(publication [\d.]+ s, protection [\d.]+ s, audit [\d.]+ s\)",
+        first,
+    ), first
     assert "audit passed" in passed.output
     monkeypatch.setattr(linked, "protect", primary_only)
     failed = runner.invoke(app, args)
@@ -462,6 +467,21 @@ def test_table_by_table_protection_of_a_hand_made_publication():
     ]  # fmt: skip
     alone = protect_table_by_table(replace(pub, relations=[]), 4)
     assert cells["kategori"][alone].tolist() == ["x", "y", "w", "v", "p"]
+
+
+def test_the_relations_within_each_family_of_pages():
+    """A national site: förbund A with its kommun page, förbund B, and the national page. A
+    relation between A and its kommun stays within A's family, one between A and the national
+    page joins two families, one over A's page and the zero cell (no page) stays within A."""
+    pages = ["forbund|A|2022|", "kommun|1481|2022|", "forbund|B|2022|", "riket||2022|", ""]
+    cells = pd.DataFrame({"page": pages, "antal": [5, 5, 7, 12, 0]})
+    relations = [
+        total_part(0, [1], kind="level"), total_part(3, [0], kind="level"),
+        total_part(2, [2, 4]),
+    ]  # fmt: skip
+    families = {pages[0]: "A", pages[1]: "A", pages[2]: "B", pages[3]: "riket"}
+    pub = Publication(pages=[], cells=cells, relations=relations, families=families)
+    assert pub.within_families() == [relations[0], relations[2]]
 
 
 def test_the_mask_file_holds_each_pages_flags_for_its_data_only(tmp_path):
