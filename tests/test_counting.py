@@ -11,6 +11,7 @@ import pytest
 
 from finsam.inputs.dataset import load_dataset
 from finsam.stats import flows, periods, referrals
+from finsam.stats.tidy import mentions_by_gender
 
 SMALL = Path(__file__).parent / "fixtures" / "small"
 
@@ -154,3 +155,21 @@ def test_year_membership_boundaries():
     assert periods.active_in_year(frame, 2022).tolist() == [True, True, False, False]
     assert periods.ongoing_on(frame, dt.date(2022, 1, 1)).tolist() == [False, False, False, False]
     assert periods.ongoing_on(frame, dt.date(2021, 12, 31)).tolist() == [False, True, False, False]
+
+
+def test_a_gender_without_any_mention_still_gets_its_zeros():
+    """A woman on försörjningsstöd and a-kassa before, a man and a person of unknown gender with
+    no support stated: the table has the unknown gender's column (kvinna and man always have
+    theirs), with 0 mentions of each."""
+    frame = pd.DataFrame(
+        {
+            "kon": ["kvinna", "man", "okant"],
+            "forsorjning_fore": ["forsorjningsstod;a_kassa", None, None],
+        }
+    )
+    table = mentions_by_gender(frame, "forsorjning_fore", ["forsorjningsstod", "a_kassa"])
+    assert [tuple(r) for r in table.itertuples(index=False)] == [
+        (k, g, n)
+        for k in ("forsorjningsstod", "a_kassa")
+        for g, n in (("kvinna", 1), ("man", 0), ("okant", 0), ("totalt", 1))
+    ]

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import re
+import time
 from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
@@ -491,7 +492,11 @@ def test_the_mask_file_holds_each_pages_flags_for_its_data_only(tmp_path):
     rows = people(3, MOLNDAL, "kvinna", "2022-01-10") + people(9, PARTILLE, "man", "2022-01-10")
     store = store_of(tmp_path, rows)
     keys = [forbund(), kommun(MOLNDAL)]
+    started = time.perf_counter()
     protection = protect_pages(store, keys, 4)
+    took = time.perf_counter() - started
+    assert list(protection.phases) == ["publication", "protection", "audit"]
+    assert 0 < protection.seconds == sum(protection.phases.values()) <= took
     expected = mask_frame(protection)
     fingerprint = store.meta()["fingerprint"]
     path = site_mask(store, keys, 4, tmp_path / "masks", "code-1")
