@@ -325,3 +325,15 @@ def test_new_participants_of_referral_insatser_equal_to_the_started_referrals(tm
     q = lambda k: on(F22, "datakvalitet", k)  # noqa: E731
     found = relation_set(publication(pages_of(store, [F22])))
     assert rule("quality", [q("nya_i_remissinsatser")], [q("startade")]) in found
+
+
+def test_the_zero_cell_and_the_families_of_pages(pub: Publication):
+    """The last cell stands for every count a page leaves out because it is 0: on no page, not a
+    count of people, 0. Each page belongs to its förbund's family, the national page to its
+    own."""
+    zero = pub.cells.iloc[-1].to_dict()
+    assert zero == {
+        "page": "", "table": "", "kategori": "", "second": "", "kon": "", "antal": 0,
+        "protectable": False,
+    }  # fmt: skip
+    assert pub.families == {R22.id: "riket", **{k.id: FORBUND for k in (F21, F22, M22, P22, G22)}}
