@@ -311,6 +311,9 @@ def test_the_key_of_a_population_names_its_page(tmp_path):
     assert june.id == "kommun|1481|2022|2022-06-30" and not june.default_period
     assert population_key(population(store, "kommun", "1481", 2022, "2022-12-31")) == M22
     assert page_key("forbund", None, 2021, None) == PageKey("forbund", "", 2021)
+    june_page = PageKey("kommun", MOLNDAL, 2022, "2022-06-30")
+    ((key, pop),) = pages_of(store, [june_page])
+    assert key == june_page and population_key(pop) == june_page
 
 
 def test_new_participants_of_referral_insatser_equal_to_the_started_referrals(tmp_path):
@@ -331,6 +334,9 @@ def test_the_zero_cell_and_the_families_of_pages(pub: Publication):
     """The last cell stands for every count a page leaves out because it is 0: on no page, not a
     count of people, 0. Each page belongs to its förbund's family, the national page to its
     own."""
+    assert list(pub.cells.columns) == [
+        "page", "table", "kategori", "second", "kon", "antal", "protectable",
+    ]  # fmt: skip
     zero = pub.cells.iloc[-1].to_dict()
     assert zero == {
         "page": "", "table": "", "kategori": "", "second": "", "kon": "", "antal": 0,
