@@ -311,9 +311,6 @@ def test_the_key_of_a_population_names_its_page(tmp_path):
     assert june.id == "kommun|1481|2022|2022-06-30" and not june.default_period
     assert population_key(population(store, "kommun", "1481", 2022, "2022-12-31")) == M22
     assert page_key("forbund", None, 2021, None) == PageKey("forbund", "", 2021)
-    june_page = PageKey("kommun", MOLNDAL, 2022, "2022-06-30")
-    ((key, pop),) = pages_of(store, [june_page])
-    assert key == june_page and population_key(pop) == june_page
 
 
 def test_new_participants_of_referral_insatser_equal_to_the_started_referrals(tmp_path):
@@ -343,3 +340,11 @@ def test_the_zero_cell_and_the_families_of_pages(pub: Publication):
         "protectable": False,
     }  # fmt: skip
     assert pub.families == {R22.id: "riket", **{k.id: FORBUND for k in (F21, F22, M22, P22, G22)}}
+
+
+def test_a_page_with_a_period_end_is_counted_to_that_day(tmp_path):
+    """The population of a page that ends on 30 June is made for that day, not 31 December."""
+    store = store_of(tmp_path, people(3, MOLNDAL, "kvinna", "2022-01-10"))
+    june_page = PageKey("kommun", MOLNDAL, 2022, "2022-06-30")
+    ((key, pop),) = pages_of(store, [june_page])
+    assert key == june_page and population_key(pop) == june_page
