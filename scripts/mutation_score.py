@@ -35,9 +35,7 @@ STATUS_BY_EXIT_CODE = {
     -11: "segfault",
     -9: "segfault",
 }
-# A mutant is caught when a test fails on it, it runs past the time limit (a loop that no longer
-# ends) or the test process crashes on it (HiGHS given a program it cannot take).
-CAUGHT = {"killed", "timeout", "segfault"}
+CAUGHT = {"killed", "timeout", "segfault"}  # a crash: e.g. HiGHS given a program it cannot take
 
 
 def results(mutants: Path) -> dict[str, dict[str, str]]:

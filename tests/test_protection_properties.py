@@ -727,6 +727,17 @@ def test_complements_for_a_cell_held_across_families_come_from_within_a_family()
     assert alone == [[0], [0, 2], [0]]
 
 
+def group_model(values: np.ndarray, relations: list[Relation]):
+    """The audit's model of the one group of hidden cells when the cells on the ``plus`` side of
+    the relations are hidden (the sums on the other side shown), its cells, and their true
+    values."""
+    hidden = np.array([c in {x for r in relations for x in r.plus} for c in range(len(values))])
+    rows, groups = audit._system(values, hidden, relations)
+    ((_, group),) = groups.items()
+    model = audit._Model(group, rows, {c: i for i, c in enumerate(group)}, 1)
+    return model, group, values[group].astype(np.float64)
+
+
 @pytest.mark.parametrize(
     ("a", "b", "decided"),
     [
@@ -738,12 +749,7 @@ def test_complements_for_a_cell_held_across_families_come_from_within_a_family()
 def test_the_program_around_a_cell_finds_witnesses_or_a_narrow_relaxation(a, b, decided) -> None:
     """Two hidden cells a and b with their sum shown, decided in the small program around a
     (with the least and largest values seen so far the true ones)."""
-    values = np.array([a, b, a + b])
-    hidden = np.array([True, True, False])
-    rows, groups = audit._system(values, hidden, [total_part(2, [0, 1])])
-    ((_, group),) = groups.items()
-    model = audit._Model(group, rows, {c: i for i, c in enumerate(group)}, 1)
-    true = values[group].astype(np.float64)
+    model, _, true = group_model(np.array([a, b, a + b]), [total_part(2, [0, 1])])
     found = model.local(0, true, true.copy(), true.copy())
     if decided is not None and decided[0] == "witness":
         assert found[0] == "witness" and found[1].tolist() == decided[1]
@@ -752,19 +758,15 @@ def test_the_program_around_a_cell_finds_witnesses_or_a_narrow_relaxation(a, b, 
 
 
 def quick_bounds(values, relations, cell: int) -> tuple[tuple | None, list]:
-    """The audit's cheap steps for ``cell`` (every non-shown cell of ``values`` hidden, the
-    least and largest values seen so far the true ones): what they return and every point they
-    found (``None`` where a search found none), in order."""
+    """The audit's cheap steps for ``cell`` (in :func:`group_model`, the least and largest
+    values seen so far the true ones): what they return and every point they found (``None``
+    where a search found none), in order."""
     import highspy
 
-    hidden = np.array([c in {x for r in relations for x in r.plus} for c in range(len(values))])
-    rows, groups = audit._system(values, hidden, relations)
-    ((_, group),) = groups.items()
+    model, group, true = group_model(values, relations)
     n, j = len(group), group.index(cell)
-    model = audit._Model(group, rows, {c: i for i, c in enumerate(group)}, 1)
     highs = model.highs(np.full(n, highspy.kHighsInf))
     highs.changeColCost(j, 1.0)
-    true = values[group].astype(np.float64)
     points: list = []
     found = audit._bounds_and_witnesses(
         highs, n, j, true.copy(), true.copy(), 1,

@@ -33,6 +33,10 @@ M22, P22 = PageKey("kommun", MOLNDAL, 2022), PageKey("kommun", PARTILLE, 2022)
 R22 = PageKey("riket", "", 2022)  # the national page: here the one förbund
 G22 = PageKey("mal", FORBUND, 2022)  # the goal follow-up: flows and results per insats
 GENDERS = ("kvinna", "man", "totalt")
+# Referrals (CSV lines): two women from Mölndal, referred by psykiatrin to Balder, started.
+TWO_STARTED_IN_BALDER = "".join(
+    f"R{i},{FORBUND},2022-01-0{i},{MOLNDAL},kvinna,psykiatrin,Balder,ja\n" for i in (1, 2)
+)
 ENDED = {"end": "2022-10-31", "sysselsattning_efter": "studier", "avslutsorsak": "arbete_studier"}
 
 
@@ -52,11 +56,8 @@ def pub(tmp_path_factory: pytest.TempPathFactory) -> Publication:
                 forsorjning_fore="aktivitetsersattning"),
         *people(1, LERUM, "man", "2022-04-01"),  # a member kommun without a page
     ]  # fmt: skip
-    referrals = [
-        f"R{i},{FORBUND},2022-01-0{i},{MOLNDAL},kvinna,psykiatrin,Balder,ja" for i in (1, 2)
-    ]
-    referrals.append(f"R3,{FORBUND},2022-01-03,{PARTILLE},man,vardcentral,,nej")
-    store = store_of(Path(tmp_path_factory.mktemp("relations")), rows, "\n".join(referrals) + "\n")
+    referrals = TWO_STARTED_IN_BALDER + f"R3,{FORBUND},2022-01-03,{PARTILLE},man,vardcentral,,nej\n"
+    store = store_of(Path(tmp_path_factory.mktemp("relations")), rows, referrals)
     return publication(pages_of(store, [R22, F21, F22, M22, P22, G22]))
 
 
@@ -317,11 +318,7 @@ def test_new_participants_of_referral_insatser_equal_to_the_started_referrals(tm
     """The data-quality text compares the new participants of the insatser that take referrals
     with the referrals that started only when they differ: when they are equal (2 new in Balder,
     2 referrals to Balder started), a reader knows so, and the relation says it."""
-    rows = people(2, MOLNDAL, "kvinna", "2022-02-01")
-    referrals = "".join(
-        f"R{i},{FORBUND},2022-01-0{i},{MOLNDAL},kvinna,psykiatrin,Balder,ja\n" for i in (1, 2)
-    )
-    store = store_of(tmp_path, rows, referrals)
+    store = store_of(tmp_path, people(2, MOLNDAL, "kvinna", "2022-02-01"), TWO_STARTED_IN_BALDER)
     q = lambda k: on(F22, "datakvalitet", k)  # noqa: E731
     found = relation_set(publication(pages_of(store, [F22])))
     assert rule("quality", [q("nya_i_remissinsatser")], [q("startade")]) in found
