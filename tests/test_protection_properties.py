@@ -602,6 +602,7 @@ def test_neighbourhood_decisions_match_brute_force(data: st.DataObject) -> None:
     for decision in set(decisions):
         event(f"neighbourhood program: {decision}")
     assert quick.keys() == expected.keys() == exact.keys()
+    assert all(quick[c].cell == exact[c].cell == c for c in expected)
     for c in expected:
         low, high = expected[c]
         assert quick[c].passes == exact[c].passes == (high - low >= MIN_WIDTH)
@@ -621,6 +622,39 @@ def test_protecting_in_two_stages_passes_the_whole_audit(system: System, data) -
     mask = protect(values, relations, THRESHOLD, local=[relations[i] for i in sorted(local)])
     assert mask[(values >= 1) & (values <= THRESHOLD)].all()
     assert failures(values, mask, relations) == []
+
+
+def test_one_joint_solve_certifies_a_whole_table(monkeypatch) -> None:
+    """A 2×2 table, every inner cell hidden (5 each) with its margins (10) shown. Pushing all
+    four cells up at once, each capped at 5 + 3, reaches a corner of the table's only freedom
+    (a = d = t, b = c = 10 − t, 2 ≤ t ≤ 8): t = 2 or t = 8, every cell 3 away from its true
+    value. That one solution certifies every cell, so no program about one cell is run."""
+    values = np.array([5, 5, 5, 5, 10, 10, 10, 10])
+    a, b, c, d, row1, row2, col1, col2 = range(8)
+    relations = [
+        total_part(row1, [a, b]),
+        total_part(row2, [c, d]),
+        total_part(col1, [a, c]),
+        total_part(col2, [b, d]),
+    ]
+    joint, single = [], []
+    batch_point, bounds_and_witnesses = audit._batch_point, audit._bounds_and_witnesses
+    monkeypatch.setattr(
+        audit, "_batch_point", lambda *args: joint.append(args[2]) or batch_point(*args)
+    )
+    monkeypatch.setattr(
+        audit,
+        "_bounds_and_witnesses",
+        lambda *args: single.append(args[2]) or bounds_and_witnesses(*args),
+    )
+    found = intervals(values, mask_of(8, [a, b, c, d]), relations, stop_when_passing=True)
+    assert (len(joint), single) == (1, [])
+    assert all(found[cell].cell == cell for cell in found)
+    up, down = (5, 8), (2, 5)
+    assert audit_bounds(found) in (
+        {a: up, b: down, c: down, d: up},
+        {a: down, b: up, c: up, d: down},
+    )
 
 
 def test_a_witness_found_among_the_nearest_cells_certifies_a_cell(monkeypatch) -> None:
@@ -673,6 +707,37 @@ def test_a_cell_whose_linear_bound_is_not_reached_by_whole_numbers(monkeypatch, 
     quick = intervals(values, hidden, relations, stop_when_passing=True, exact=False)
     for c, (low, high) in expected.items():
         assert quick[c].passes == (high - low >= MIN_WIDTH)
+
+
+@pytest.mark.parametrize("batches", [0, 20])
+def test_a_failing_cell_is_given_its_exact_interval_unless_asked_for_less(
+    monkeypatch, batches
+) -> None:
+    """Four hidden cells (true 7, 2, 3, 9) with x0 + x1 = x3, x0 − x1 − x2 = 2 and
+    x1 + x2 + x3 = 14. Eliminating x0 and x3 leaves 3·x1 + 2·x2 = 12, whose only solution in
+    whole numbers ≥ 1 is x1 = 2, x2 = 3: every cell is pinned (x0 = 7, x3 = 9). Without whole
+    numbers, x1 runs from 1 to 10/3 and x2 from 1 to 4.5.
+
+    Asked for less than exact intervals (``exact=False``), a failing cell gets bounds that hold
+    its interval: x1 its linear bounds rounded inwards, [1, 3]; x2, whose linear bounds [1, 4]
+    would let it pass, the least value of a hidden cell and its largest whole-numbered value 3,
+    [1, 3]; x0 and x3 their exact values, which the linear program already pins."""
+    values = np.array([7, 2, 3, 9, 2, 14])
+    x0, x1, x2, x3, two, fourteen = range(6)
+    relations = [
+        Relation((x0, x1), (x3,)),
+        Relation((x0,), (x1, x2, two)),
+        total_part(fourteen, [x1, x2, x3]),
+    ]
+    hidden = mask_of(6, [x0, x1, x2, x3])
+    monkeypatch.setattr(audit, "_BATCHES", batches)
+    pinned = {x0: (7, 7), x1: (2, 2), x2: (3, 3), x3: (9, 9)}
+    assert reference_intervals(values, hidden, relations) == pinned
+    assert audit_bounds({f.cell: f for f in failures(values, hidden, relations)}) == pinned
+    quick = failures(values, hidden, relations, exact=False)
+    assert audit_bounds({f.cell: f for f in quick}) == {
+        x0: (7, 7), x1: (1, 3), x2: (1, 3), x3: (9, 9)
+    }
 
 
 def test_pinning_relations_name_the_relations_that_hold_a_bound() -> None:
