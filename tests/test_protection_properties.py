@@ -736,7 +736,10 @@ def test_a_failing_cell_is_given_its_exact_interval_unless_asked_for_less(
     assert audit_bounds({f.cell: f for f in failures(values, hidden, relations)}) == pinned
     quick = failures(values, hidden, relations, exact=False)
     assert audit_bounds({f.cell: f for f in quick}) == {
-        x0: (7, 7), x1: (1, 3), x2: (1, 3), x3: (9, 9)
+        x0: (7, 7),
+        x1: (1, 3),
+        x2: (1, 3),
+        x3: (9, 9),
     }
 
 
