@@ -11,7 +11,7 @@ import pytest
 
 from finsam.inputs.dataset import load_dataset
 from finsam.stats import flows, periods, referrals
-from finsam.stats.tidy import mentions_by_gender
+from finsam.stats.tidy import mentions_by_gender, stack
 
 SMALL = Path(__file__).parent / "fixtures" / "small"
 
@@ -172,4 +172,26 @@ def test_a_gender_without_any_mention_still_gets_its_zeros():
         (k, g, n)
         for k in ("forsorjningsstod", "a_kassa")
         for g, n in (("kvinna", 1), ("man", 0), ("okant", 0), ("totalt", 1))
+    ]
+
+
+def test_stacked_tables_share_every_gender_any_of_them_has() -> None:
+    """Two one-category tables, the first with an unknown gender and the second without:
+    stacked, both have the columns kvinna, man, okänt, totalt, and the second's okänt is 0."""
+    with_unknown = pd.DataFrame(
+        {"kon": ["kvinna", "man", "okant", "totalt"], "antal": [2, 1, 1, 4]}
+    ).assign(kategori="nya")
+    without = pd.DataFrame({"kon": ["kvinna", "man", "totalt"], "antal": [3, 5, 8]}).assign(
+        kategori="avslutade"
+    )
+    table = stack({"nya": with_unknown, "avslutade": without})
+    assert [tuple(r) for r in table.itertuples(index=False)] == [
+        ("nya", "kvinna", 2),
+        ("nya", "man", 1),
+        ("nya", "okant", 1),
+        ("nya", "totalt", 4),
+        ("avslutade", "kvinna", 3),
+        ("avslutade", "man", 5),
+        ("avslutade", "okant", 0),
+        ("avslutade", "totalt", 8),
     ]

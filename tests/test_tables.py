@@ -160,6 +160,19 @@ def test_months_in_insats_counts_started_months():
     assert months_in_insats(frame).tolist() == [1, 6, 7, 12]
 
 
+def test_months_in_insats_at_the_edge_of_a_month():
+    """A month is 365.25 / 12 = 30.4375 days and both the first and the last day count: 30 days
+    (1–30 January) are one started month, 31 days two; 182 days (1 January–1 July 2022) are
+    six, 183 days seven."""
+    frame = pd.DataFrame(
+        {
+            "startdatum": pd.to_datetime(["2022-01-01"] * 4),
+            "slutdatum": pd.to_datetime(["2022-01-30", "2022-01-31", "2022-07-01", "2022-07-02"]),
+        }
+    )
+    assert months_in_insats(frame).tolist() == [1, 2, 6, 7]
+
+
 def test_results(forbund):
     table = forbund["resultat"]
     alla = counts(table, "grupp", "alla")
