@@ -259,6 +259,31 @@ def test_protected_page_hides_small_counts(store):
     assert flow.loc[flow["undertryckt"], "andel"].map(math.isnan).all()
 
 
+def test_a_protected_page_of_some_tables_only_and_a_mask_that_lacks_a_cell(store):
+    """Asked for the flow table only, the förbund page 2022 gives that table and no data-quality
+    section. A mask without the flow table's cell samtliga × kvinna is refused with a message
+    that names the cell and the page."""
+    pop = population(store, "forbund", FORBUND, 2022)
+    key = page_key("forbund", FORBUND, 2022, None)
+    mask = page_mask(store, key, 4)
+    page = protected_page(pop, key, mask, ["deltagarflode"])
+    assert list(page.tables) == ["deltagarflode"]
+    assert (page.quality_facts, page.quality) == (None, None)
+    lacking = mask[
+        ~(
+            (mask["table"] == "deltagarflode")
+            & (mask["kategori"] == "samtliga")
+            & (mask["kon"] == "kvinna")
+        )
+    ]
+    with pytest.raises(FinsamError) as refused:
+        protected_page(pop, key, lacking, ["deltagarflode"])
+    assert str(refused.value) == (
+        "the protection does not cover cell ('deltagarflode', 'samtliga', '', 'kvinna') of page "
+        f"forbund|{FORBUND}|2022|; rebuild"
+    )
+
+
 def test_flows_and_results_per_insats(forbund):
     """Balder 2022: D01 and D03 ended (D01 to work and studies, in own support), D03 and D05
     new; referrals R1, R2 and R4 assigned to it. Primus: D02 new, D06 ends in 2023."""
