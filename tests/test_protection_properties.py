@@ -472,6 +472,13 @@ def test_fully_hidden_table_is_unbounded() -> None:
     assert found == ALL_HIDDEN, "the audit crashes on an unbounded cell after a warm start"
 
 
+def test_negative_counts_are_refused() -> None:
+    """A count below zero is no count of people: protection refuses it rather than guess."""
+    with pytest.raises(ValueError) as refused:
+        protect(np.array([3, -1, 2]), [total_part(2, [0, 1])], THRESHOLD)
+    assert str(refused.value) == "counts must be non-negative"
+
+
 def test_protect_all_small_linked_tables() -> None:
     """Two linked 2×2 tables of ones: every cell is a small count, so all are hidden, and every
     interval is unbounded.
