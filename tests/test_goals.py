@@ -180,6 +180,19 @@ def test_a_small_count_the_forbund_gives_is_suppressed_too():
     assert pd.isna(results.loc[0, "resultat"]) and results.loc[1, "resultat"] == 4
 
 
+def test_no_goals_give_an_empty_follow_up_with_its_columns():
+    """A förbund that states no goals gets an empty follow-up table with every column, so the
+    page and the workbook still show the table's header."""
+    no_goals = pd.DataFrame(columns=["insats", "mal", "indikator", "malvarde", "enhet", "resultat"])
+    empty = pd.DataFrame(columns=["kategori", "matt", "kon", "antal"])
+    results = goals.goal_results(no_goals, empty, empty, threshold=4)
+    assert results.empty
+    assert list(results.columns) == [
+        "insats", "mal", "indikator", "enhet", "malvarde", "resultat", "kalla", "taljare",
+        "namnare", "publicerat", "avviker", "uppfyllelse",
+    ]  # fmt: skip
+
+
 @pytest.fixture(scope="module")
 def goal_site(tmp_path_factory) -> Path:
     root = tmp_path_factory.mktemp("goal_site")
