@@ -750,6 +750,41 @@ def test_a_failing_cell_is_given_its_exact_interval_unless_asked_for_less(
     }
 
 
+def test_relations_that_do_not_hold_for_the_true_counts_are_refused() -> None:
+    """A sum that is off by one, or a "not more than" that is exceeded by one, is a mistake in
+    the tables' relations, not something to audit against."""
+    values = np.array([3, 2, 5])
+    assert total_part(2, [0, 1]).holds(values) and at_most([1], [0]).holds(values)
+    assert not at_most([0], [1]).holds(values)  # 3 ≤ 2 by one too many
+    for wrong in (total_part(2, [0, 0]), at_most([0], [1])):
+        with pytest.raises(ValueError) as refused:
+            intervals(values, mask_of(3, [0, 1]), [wrong])
+        assert str(refused.value) == f"relation {wrong} does not hold for the true counts"
+
+
+def test_a_hidden_cell_in_no_relation_is_unbounded_and_the_others_still_audited() -> None:
+    """x0 = 2 hidden in no relation can be anything from 1 up; x1 = 1 and x2 = 4 hidden with
+    their sum 5 shown run from 1 to 4 each. Every interval names its own cell."""
+    values = np.array([2, 1, 4, 5])
+    found = intervals(values, mask_of(4, [0, 1, 2]), [total_part(3, [1, 2])])
+    assert audit_bounds(found) == {0: (1, INF), 1: (1, 4), 2: (1, 4)}
+    assert [interval.cell for interval in found.values()] == list(found)
+
+
+def test_the_audit_prints_nothing(capfd) -> None:
+    """HiGHS's log and banner would land in a build's output and a notebook's cells: the audit
+    keeps them quiet."""
+    values = np.array([5, 5, 5, 5, 10, 10, 10, 10])
+    relations = [
+        total_part(4, [0, 1]),
+        total_part(5, [2, 3]),
+        total_part(6, [0, 2]),
+        total_part(7, [1, 3]),
+    ]
+    assert failures(values, mask_of(8, [0, 1, 2, 3]), relations) == []
+    assert capfd.readouterr() == ("", "")
+
+
 def test_pinning_relations_name_the_relations_that_hold_a_bound() -> None:
     """x0 = 2 and x1 = 3 hidden with x0 + x1 = 5 (relation 0), x0 ≤ 9 (relation 1, slack) and
     x0 ≤ 2 (relation 2, tight). x0's largest value 2 is held by relation 2 alone (x1 ≥ 1 would
