@@ -636,14 +636,8 @@ def test_one_joint_solve_certifies_a_whole_table(monkeypatch) -> None:
     four cells up at once, each capped at 5 + 3, reaches a corner of the table's only freedom
     (a = d = t, b = c = 10 − t, 2 ≤ t ≤ 8): t = 2 or t = 8, every cell 3 away from its true
     value. That one solution certifies every cell, so no program about one cell is run."""
-    values = np.array([5, 5, 5, 5, 10, 10, 10, 10])
-    a, b, c, d, row1, row2, col1, col2 = range(8)
-    relations = [
-        total_part(row1, [a, b]),
-        total_part(row2, [c, d]),
-        total_part(col1, [a, c]),
-        total_part(col2, [b, d]),
-    ]
+    table = single_table([[5, 5], [5, 5]])
+    a, b, c, d = range(4)
     joint, single = [], []
     batch_point, bounds_and_witnesses = audit._batch_point, audit._bounds_and_witnesses
     monkeypatch.setattr(
@@ -654,7 +648,8 @@ def test_one_joint_solve_certifies_a_whole_table(monkeypatch) -> None:
         "_bounds_and_witnesses",
         lambda *args: single.append(args[2]) or bounds_and_witnesses(*args),
     )
-    found = intervals(values, mask_of(8, [a, b, c, d]), relations, stop_when_passing=True)
+    hidden = mask_of(len(table.values), [a, b, c, d])
+    found = intervals(table.values, hidden, table.relations, stop_when_passing=True)
     assert (len(joint), single) == (1, [])
     assert all(found[cell].cell == cell for cell in found)
     up, down = (5, 8), (2, 5)
@@ -774,14 +769,9 @@ def test_a_hidden_cell_in_no_relation_is_unbounded_and_the_others_still_audited(
 def test_the_audit_prints_nothing(capfd) -> None:
     """HiGHS's log and banner would land in a build's output and a notebook's cells: the audit
     keeps them quiet."""
-    values = np.array([5, 5, 5, 5, 10, 10, 10, 10])
-    relations = [
-        total_part(4, [0, 1]),
-        total_part(5, [2, 3]),
-        total_part(6, [0, 2]),
-        total_part(7, [1, 3]),
-    ]
-    assert failures(values, mask_of(8, [0, 1, 2, 3]), relations) == []
+    table = single_table([[5, 5], [5, 5]])
+    hidden = mask_of(len(table.values), range(4))
+    assert failures(table.values, hidden, table.relations) == []
     assert capfd.readouterr() == ("", "")
 
 
