@@ -337,6 +337,27 @@ def small_linked_tables(draw: st.DrawFn) -> System:
 
 
 @st.composite
+def sums_over_hidden_cells(draw: st.DrawFn) -> System:
+    """Three to five hidden cells (counts 1..9, the first ones of the vector) and two to four
+    shown sums of them with coefficients ±1: systems whose linear bounds are often not whole
+    numbers, unlike those of tables."""
+    n = draw(st.integers(3, 5))
+    hidden_values = draw(st.lists(st.integers(1, 9), min_size=n, max_size=n))
+    signs = st.lists(st.sampled_from([-1, 0, 1]), min_size=n, max_size=n).filter(any)
+    rows = draw(st.lists(signs, min_size=2, max_size=4))
+    values = list(hidden_values)
+    relations = []
+    for row in rows:
+        total = sum(a * v for a, v in zip(row, hidden_values, strict=True))
+        if total < 0:
+            row, total = [-a for a in row], -total
+        plus = tuple(c for c, a in enumerate(row) if a == 1)
+        minus = tuple(c for c, a in enumerate(row) if a == -1)
+        relations.append(Relation(plus, (*minus, _append(values, total))))
+    return System(np.array(values, dtype=np.int64), tuple(relations))
+
+
+@st.composite
 def hidden_subsets(draw: st.DrawFn, system: System, at_most_hidden: int) -> np.ndarray:
     """A mask hiding up to ``at_most_hidden`` positive cells of ``system``."""
     positive = np.flatnonzero(system.values > 0).tolist()
@@ -773,6 +794,26 @@ def test_the_audit_prints_nothing(capfd) -> None:
     hidden = mask_of(len(table.values), range(4))
     assert failures(table.values, hidden, table.relations) == []
     assert capfd.readouterr() == ("", "")
+
+
+@settings(max_examples=800, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(sums_over_hidden_cells(), st.sampled_from([0, 20]))
+def test_the_quick_audit_agrees_with_the_exact_one_where_linear_bounds_are_not_whole(
+    system: System, batches: int
+) -> None:
+    """Where the linear program's bounds are not whole numbers, the audit that protection runs
+    (``exact=False``) fails exactly the cells the exact audit fails, and gives each an interval
+    that holds the exact one and is still too narrow."""
+    values, relations = system.values, system.relations
+    hidden = mask_of(len(values), range(len(values) - len(relations)))
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(audit, "_BATCHES", batches)
+        quick = failures(values, hidden, relations, exact=False)
+        exact = failures(values, hidden, relations)
+    event(f"{len(exact)} failing cells")
+    assert [f.cell for f in quick] == [f.cell for f in exact]
+    for q, e in zip(quick, exact, strict=True):
+        assert q.low <= e.low <= values[e.cell] <= e.high <= q.high < q.low + MIN_WIDTH
 
 
 def test_pinning_relations_name_the_relations_that_hold_a_bound() -> None:
