@@ -30,6 +30,7 @@ from finsam.stats.protection.publication import (
 MOLNDAL, PARTILLE, LERUM = "1481", "1402", "1441"
 F22, F21 = PageKey("forbund", FORBUND, 2022), PageKey("forbund", FORBUND, 2021)
 M22, P22 = PageKey("kommun", MOLNDAL, 2022), PageKey("kommun", PARTILLE, 2022)
+M22_JUNE = PageKey("kommun", MOLNDAL, 2022, "2022-06-30")  # a period ending on 30 June
 R22 = PageKey("riket", "", 2022)  # the national page: here the one förbund
 G22 = PageKey("mal", FORBUND, 2022)  # the goal follow-up: flows and results per insats
 GENDERS = ("kvinna", "man", "totalt")
@@ -342,9 +343,8 @@ def test_the_zero_cell_and_the_families_of_pages(pub: Publication):
 def test_a_page_with_a_period_end_is_counted_to_that_day(tmp_path):
     """The population of a page that ends on 30 June is made for that day, not 31 December."""
     store = store_of(tmp_path, people(3, MOLNDAL, "kvinna", "2022-01-10"))
-    june_page = PageKey("kommun", MOLNDAL, 2022, "2022-06-30")
-    ((key, pop),) = pages_of(store, [june_page])
-    assert key == june_page and population_key(pop) == june_page
+    ((key, pop),) = pages_of(store, [M22_JUNE])
+    assert key == M22_JUNE and population_key(pop) == M22_JUNE
 
 
 def test_a_relation_a_period_end_breaks_is_dropped_and_counted(tmp_path):
@@ -352,9 +352,8 @@ def test_a_relation_a_period_end_breaks_is_dropped_and_counted(tmp_path):
     June they are samtliga 3, pågående 3 (on 30 June) and avslutade 3 (in the year), so
     samtliga = pågående + avslutade does not hold (3 ≠ 6): the publication drops it and counts
     it, once, since a kommun page shows totals only. On the page for the whole year it holds."""
-    ended = {"avslutsorsak": "arbete_studier", "sysselsattning_efter": "studier"}
-    store = store_of(tmp_path, people(3, MOLNDAL, "kvinna", "2022-01-10", "2022-10-31", **ended))
-    june = publication(pages_of(store, [PageKey("kommun", MOLNDAL, 2022, "2022-06-30")]))
+    store = store_of(tmp_path, people(3, MOLNDAL, "kvinna", "2022-01-10", **ENDED))
+    june = publication(pages_of(store, [M22_JUNE]))
     assert june.dropped == {"table": 1}
     assert publication(pages_of(store, [M22])).dropped == {}
     # the förbund page splits by gender: dropped for kvinna and totalt; for men 0 = 0 + 0 holds
